@@ -1,0 +1,31 @@
+# Quick start:  make reproduce   (set up, then regenerate every figure and table)
+#               make test        (set up, then lint and run the test suite)
+VENV ?= .venv
+PYTHON ?= python3
+CORES ?= all
+BIN := $(VENV)/bin
+
+.PHONY: setup reproduce test lint clean
+
+$(BIN)/.installed: pyproject.toml envs/constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c envs/constraints.txt -e ".[dev,slurm]"
+	touch $@
+
+setup: $(BIN)/.installed
+
+reproduce: setup
+	$(BIN)/snakemake --profile workflow/profiles/default --cores $(CORES)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/snakefmt --check .
+	$(BIN)/snakemake --lint
+
+test: lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf results .snakemake

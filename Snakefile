@@ -1,0 +1,24 @@
+# Reproduces "Scaling Convex Neural Networks with Burer-Monteiro Factorization"
+# (Sahiner, Ergen, Ozturkler, Pauly, Mardani, Pilanci; ICLR 2024).
+#
+#   snakemake --profile workflow/profiles/default          # everything
+#   snakemake --profile workflow/profiles/default spiral   # one experiment
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "rules/common.smk"
+include: "rules/spiral.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        rules.spiral.input,

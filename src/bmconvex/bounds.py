@@ -1,0 +1,80 @@
+"""Thm 3.4's relative optimality bound and certified lower bounds on p* of program (5).
+
+For gated ReLU the regulariser of (16) is sum_j ||Z_j||_*, whose dual norm is max_j ||Z_j||_2.
+At a point Z_hat with gradients G_j = grad_{Z_j} F, eq. (20)/(67) reads
+
+    eps = (max_j ||G_j||_2 / beta - 1)_+ .
+
+The proof (App. A.7, eqs. 60-64) uses only F >= 0 and the convexity of F, not stationarity:
+Z' = -G / (beta (1 + eps)) lies in the dual-norm ball, and since Z_hat minimises the convex
+F(M Z) - <G, Z>, weak duality gives at *any* Z_hat
+
+    d_hat = (F(M Z_hat) - sum_j <G_j, Z_hat_j>) / (1 + eps) <= p*.
+
+At a stationary point of the BM factorisation -sum_j <G_j, Z_hat_j> = beta sum_j ||Z_hat_j||_*
+(eq. 57), so d_hat = p_hat / (1 + eps) and the certified gap (p_hat - d_hat) / d_hat equals eps.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bmconvex.problem import GatedReLUProblem, spectral_norms
+
+
+def thm34_epsilon(G: np.ndarray, beta: float) -> float:
+    """eps = (max_j ||G_j||_2 / beta - 1)_+, the right-hand side of eq. (20)."""
+    return max(0.0, float(spectral_norms(G).max()) / beta - 1.0)
+
+
+def thm34_lower_bound(problem: GatedReLUProblem, Z: np.ndarray) -> float:
+    """d_hat = (F - sum_j <G_j, Z_j>) / (1 + eps) <= p*, valid at any Z (eqs. 60-64)."""
+    G = problem.grad_Z(Z)
+    F = problem.F(problem.predict(Z))
+    return (F - float(np.sum(G * Z))) / (1.0 + thm34_epsilon(G, problem.beta))
+
+
+def fenchel_lower_bound(problem: GatedReLUProblem, Z: np.ndarray) -> float:
+    """Best dual value of (5) along the direction -grad F(Y_hat), a certified lower bound on p*.
+
+    With F(Y_hat) = (s/2) ||Y_hat - Y||_F^2 the dual of (5) is
+    max_L <L, Y> - ||L||_F^2 / (2 s)  s.t.  ||(D_j X)^T L||_2 <= beta for all j.
+    For L = -t g, g = grad F(Y_hat), the value is a concave quadratic in t, maximised in closed
+    form over the feasible t in [0, beta / max_j ||G_j||_2]. At the optimum of (5) t = 1 is
+    feasible and the bound equals p*, so it certifies the accuracy of a convex solver.
+    """
+    g = problem.grad_F(problem.predict(Z))
+    gg = float(np.sum(g * g))
+    if gg == 0.0:
+        return 0.0
+    gY = float(np.sum(g * problem.Y))
+    t_max = problem.beta / float(spectral_norms(problem.grad_Z(Z)).max())
+    t = min(max(-problem.s * gY / gg, 0.0), t_max)
+    return -t * gY - t * t * gg / (2.0 * problem.s)
+
+
+def relative_gap(upper: float, lower: float) -> float:
+    """(upper - lower) / lower; infinite when the lower bound is not positive."""
+    return (upper - lower) / lower if lower > 0 else float("inf")
+
+
+def bm_certificate(problem: GatedReLUProblem, U: np.ndarray, V: np.ndarray) -> dict[str, float]:
+    """What a BM point (U, V) of (18) certifies about program (5).
+
+    p_hat is the objective of (5) at Z_j = U_j V_j^T (<= the BM objective, with equality at
+    stationary points by eq. 57); rel_gap_bound is Thm 3.4's eps; d_hat <= p* and the certified
+    gap hold at any point; grad_norm is the Frobenius norm of the gradient of (18).
+    """
+    Z = U @ V.transpose(0, 2, 1)
+    G = problem.grad_Z(Z)
+    p_hat = problem.convex_objective(Z)
+    d_hat = thm34_lower_bound(problem, Z)
+    grad_U, grad_V = problem.bm_gradients(U, V)
+    return {
+        "p_hat": p_hat,
+        "bm_objective": problem.bm_objective(U, V),
+        "rel_gap_bound": thm34_epsilon(G, problem.beta),
+        "d_hat": d_hat,
+        "certified_gap": relative_gap(p_hat, d_hat),
+        "grad_norm": float(np.sqrt(np.sum(grad_U**2) + np.sum(grad_V**2))),
+    }

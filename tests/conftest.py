@@ -1,0 +1,31 @@
+"""Shared fixtures: small real problems of the paper's programs (5) and (18)."""
+
+import numpy as np
+import pytest
+
+from bmconvex.arrangements import sample_arrangement
+from bmconvex.problem import GatedReLUProblem
+from bmconvex.spiral import make_spiral
+
+
+@pytest.fixture(scope="session")
+def spiral_problem():
+    """A small spiral instance of (5)/(18): n = 30, P-hat = 20 gates, beta = 1e-2."""
+    data = make_spiral(30, noise=0.2, seed=0)
+    arrangement = sample_arrangement(data.X, 20, np.random.default_rng(0))
+    return GatedReLUProblem(data.X, data.Y, arrangement.D, beta=1e-2)
+
+
+def svt(Y: np.ndarray, beta: float) -> np.ndarray:
+    """Singular-value soft-thresholding: the minimiser of 1/2 ||Z - Y||_F^2 + beta ||Z||_* (eq. 13)."""
+    L, s, Rt = np.linalg.svd(Y, full_matrices=False)
+    return (L * np.maximum(s - beta, 0.0)) @ Rt
+
+
+@pytest.fixture(scope="session")
+def denoising_problem():
+    """Thm 2.1's setting as an instance of (5): X = I, one arrangement D = I, F = 1/2 ||Z - Y||_F^2."""
+    rng = np.random.default_rng(3)
+    n, c = 6, 4
+    Y = rng.standard_normal((n, c))
+    return GatedReLUProblem(np.eye(n), Y, np.ones((1, n), dtype=bool), beta=1.0, loss_scaling="sum")
