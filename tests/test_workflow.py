@@ -51,23 +51,23 @@ def failed_then_resumed(workdir, tiny_config):
     first = snakemake(workdir, "--configfile", "broken.yaml")
     bm_files = sorted((workdir / "results" / "spiral" / "bm").glob("*.json"))
     mtimes = {p: p.stat().st_mtime_ns for p in bm_files}
+    failed_log = next((workdir / "results" / "logs" / "spiral" / "convex").glob("*.log")).read_text()
     second = snakemake(workdir, "--configfile", "tiny.yaml")
-    return first, second, mtimes
+    return first, second, mtimes, failed_log
 
 
-def test_failed_solver_loses_no_finished_work(failed_then_resumed, workdir, tiny_config):
-    first, _, mtimes = failed_then_resumed
+def test_failed_solver_loses_no_finished_work(failed_then_resumed, tiny_config):
+    first, _, mtimes, failed_log = failed_then_resumed
     s = tiny_config["spiral"]
     assert first.returncode != 0
     assert "Error in rule spiral_convex" in first.stderr
     assert "results/logs/spiral/convex/" in first.stderr
-    log = next((workdir / "results" / "logs" / "spiral" / "convex").glob("*.log")).read_text()
-    assert "MOSEKLM_LICENSE_FILE" in log
+    assert "MOSEKLM_LICENSE_FILE" in failed_log
     assert len(mtimes) == len(s["n"]) * len(s["beta"]) * len(s["m"]) * len(s["seeds"])
 
 
 def test_resumed_run_builds_everything_without_redoing_bm_runs(failed_then_resumed, workdir):
-    _, second, mtimes = failed_then_resumed
+    _, second, mtimes, _ = failed_then_resumed
     assert second.returncode == 0, second.stderr[-3000:]
     assert "spiral_bm" not in second.stderr.split("Job stats:")[1].split("total")[0]
     assert all(p.stat().st_mtime_ns == t for p, t in mtimes.items())
