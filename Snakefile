@@ -3,6 +3,7 @@
 #
 #   snakemake --profile workflow/profiles/default          # everything
 #   snakemake --profile workflow/profiles/default spiral   # one experiment
+#   snakemake --profile workflow/profiles/default cnn      # the CNN experiment (GPU)
 from snakemake.utils import min_version
 
 min_version("9.0")
@@ -16,6 +17,7 @@ report: "workflow/report/workflow.rst"
 
 include: "rules/common.smk"
 include: "rules/spiral.smk"
+include: "rules/cnn.smk"
 
 
 rule all:

@@ -14,6 +14,8 @@ wildcard_constraints:
     m=r"\d+",
     seed=r"\d+",
     beta=r"\d[0-9.e+-]*",
+    stage=r"\d+",
+    dataset="|".join(config["cnn"]["datasets"]),
 
 
 def beta_label(beta):
@@ -49,3 +51,53 @@ def spiral_targets():
     if SPIRAL_FIG4_NS:
         targets.append("results/figures/fig4_spiral_gap_small_n.pdf")
     return targets
+
+
+CNN = config["cnn"]
+
+
+def cnn_stages(dataset):
+    return range(1, len(CNN["architecture"][dataset]["P_hat"]) + 1)
+
+
+def cnn_previous_stages(wildcards):
+    """Checkpoints of stages 1 .. s - 1 of the same (dataset, m) chain."""
+    return [
+        f"results/cnn/{wildcards.dataset}/m{wildcards.m}/stage{s}.pt"
+        for s in range(1, int(wildcards.stage))
+    ]
+
+
+def cnn_convex_previous_stages(wildcards):
+    """The convex form of stage s reads the inputs that the chosen BM chain feeds it."""
+    m = CNN["convex"]["m_chain"]
+    return [
+        f"results/cnn/{wildcards.dataset}/m{m}/stage{s}.pt"
+        for s in range(1, int(wildcards.stage))
+    ]
+
+
+def cnn_stage_metrics():
+    return [
+        f"results/cnn/{dataset}/m{m}/stage{s}.json"
+        for dataset in CNN["datasets"]
+        for m in CNN["m"]
+        for s in cnn_stages(dataset)
+    ]
+
+
+def cnn_convex_metrics():
+    return [
+        f"results/cnn/{dataset}/convex/stage{s}.json"
+        for dataset in CNN["datasets"]
+        for s in cnn_stages(dataset)
+    ]
+
+
+def cnn_targets():
+    return [
+        "results/figures/fig1_cnn_test_accuracy.pdf",
+        "results/figures/fig5_cnn_train_accuracy.pdf",
+        "results/figures/fig6_cnn_time_memory.pdf",
+        "results/tables/cnn_accuracy.md",
+    ]

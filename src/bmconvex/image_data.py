@@ -1,0 +1,169 @@
+"""Fashion-MNIST and CIFAR-10 in their published file formats, verified by checksum (Sec. 4.2).
+
+Files live where torchvision's ``FashionMNIST(root)`` and ``CIFAR10(root)`` look for them:
+``<root>/FashionMNIST/raw/*-ubyte`` and ``<root>/cifar-10-batches-py/*``. They are read here with
+NumPy (the formats are IDX and Python pickles) because torchvision's PyPI wheels do not import
+against a CPU-only torch; when torchvision is importable it is used to download missing files.
+Debian's ``dataset-fashion-mnist`` package is used offline when installed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import logging
+import pickle
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger("bmconvex")
+
+FASHION_MNIST_DIR = Path("FashionMNIST") / "raw"
+FASHION_MNIST_DEBIAN = Path("/usr/share/datasets/fashion-mnist")
+FASHION_MNIST_MD5 = {  # decompressed files (Debian strips gzip names, so .gz sums differ)
+    "train-images-idx3-ubyte": "f4a8712d7a061bf5bd6d2ca38dc4d50a",
+    "train-labels-idx1-ubyte": "9018921c3c673c538a1fc5bad174d6f9",
+    "t10k-images-idx3-ubyte": "8181f5470baa50b63fa0f6fddb340f0a",
+    "t10k-labels-idx1-ubyte": "15d484375f8d13e6eb1aabb0c3f46965",
+}
+FASHION_MNIST_URL = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"
+CIFAR10_DIR = Path("cifar-10-batches-py")
+CIFAR10_MD5 = {
+    "data_batch_1": "c99cafc152244af753f735de768cd75f",
+    "data_batch_2": "d4bba439e000b95fd0a9bffe97cbabec",
+    "data_batch_3": "54ebc095f3ab1f0389bbae665268c751",
+    "data_batch_4": "634d18415352ddfa80567beed471001a",
+    "data_batch_5": "482c414d41f54cd18b22e5b47cb7c3cb",
+    "test_batch": "40351d587109b95175f43aff81a1287e",
+}
+CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
+DATASETS = ("fashion_mnist", "cifar10")
+
+
+class DatasetUnavailable(FileNotFoundError):
+    """A dataset file is missing or corrupt and could not be obtained."""
+
+
+@dataclass(frozen=True)
+class ImageSet:
+    """uint8 images (N, C, H, W) and integer labels (N,) for train and test."""
+
+    train_x: np.ndarray
+    train_y: np.ndarray
+    test_x: np.ndarray
+    test_y: np.ndarray
+
+
+def md5(path: Path) -> str:
+    return hashlib.md5(path.read_bytes()).hexdigest()
+
+
+def _check(folder: Path, expected: dict[str, str], verify: bool) -> list[str]:
+    """Names of files that are missing (or, with ``verify``, have the wrong md5)."""
+    return [
+        name
+        for name, digest in expected.items()
+        if not (folder / name).is_file() or (verify and md5(folder / name) != digest)
+    ]
+
+
+def _torchvision_download(dataset: str, root: Path) -> None:
+    try:
+        from torchvision import datasets
+    except Exception as err:  # noqa: BLE001 - any import failure means: no download path
+        log.info("torchvision unavailable (%s); no download attempted", err)
+        return
+    cls = datasets.FashionMNIST if dataset == "fashion_mnist" else datasets.CIFAR10
+    try:
+        for train in (True, False):
+            cls(str(root), train=train, download=True)
+    except Exception as err:  # noqa: BLE001 - offline: fall through to the clear error
+        log.info("torchvision download failed: %s", err)
+
+
+def ensure_fashion_mnist(root: Path, verify: bool = True) -> Path:
+    """Put the four decompressed Fashion-MNIST files under root/FashionMNIST/raw and verify them."""
+    folder = root / FASHION_MNIST_DIR
+    if _check(folder, FASHION_MNIST_MD5, verify) and (FASHION_MNIST_DEBIAN / "t10k-labels-idx1-ubyte.gz").is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in FASHION_MNIST_MD5:
+            with gzip.open(FASHION_MNIST_DEBIAN / f"{name}.gz") as src, open(folder / name, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+        log.info("copied Fashion-MNIST from Debian's dataset-fashion-mnist (%s)", FASHION_MNIST_DEBIAN)
+    if _check(folder, FASHION_MNIST_MD5, verify):
+        _torchvision_download("fashion_mnist", root)
+    if bad := _check(folder, FASHION_MNIST_MD5, verify):
+        raise DatasetUnavailable(
+            f"Fashion-MNIST files missing or corrupt: {', '.join(bad)}. Download "
+            f"{', '.join(f'{name}.gz' for name in bad)} from {FASHION_MNIST_URL}, decompress them "
+            f"into {folder}/ (or install Debian's dataset-fashion-mnist package) and run again."
+        )
+    return folder
+
+
+def ensure_cifar10(root: Path, verify: bool = True) -> Path:
+    """Check (or download through torchvision) root/cifar-10-batches-py and verify it."""
+    folder = root / CIFAR10_DIR
+    if _check(folder, CIFAR10_MD5, verify):
+        _torchvision_download("cifar10", root)
+    if bad := _check(folder, CIFAR10_MD5, verify):
+        raise DatasetUnavailable(
+            f"CIFAR-10 files missing or corrupt: {', '.join(bad)}. Download {CIFAR10_URL} "
+            f"(md5 c58f30108f718f92721af3b95e74349a) and extract it into {root}/ so that "
+            f"{folder}/data_batch_1 ... test_batch exist, then run again."
+        )
+    return folder
+
+
+def read_idx(path: Path) -> np.ndarray:
+    """An IDX file (the MNIST format): big-endian dims after a 4-byte magic number."""
+    raw = path.read_bytes()
+    ndim = raw[3]
+    dims = np.frombuffer(raw, dtype=">u4", count=ndim, offset=4)
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def load_fashion_mnist(folder: Path) -> ImageSet:
+    def images(name):
+        return read_idx(folder / f"{name}-images-idx3-ubyte")[:, None]
+
+    def labels(name):
+        return read_idx(folder / f"{name}-labels-idx1-ubyte").astype(np.int64)
+
+    return ImageSet(images("train"), labels("train"), images("t10k"), labels("t10k"))
+
+
+def _cifar_batches(folder: Path, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = [], []
+    for name in names:
+        with open(folder / name, "rb") as f:
+            batch = pickle.load(f, encoding="latin1")
+        xs.append(np.asarray(batch["data"], dtype=np.uint8).reshape(-1, 3, 32, 32))
+        ys.append(np.asarray(batch["labels"], dtype=np.int64))
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def load_cifar10(folder: Path) -> ImageSet:
+    train = [f"data_batch_{i}" for i in range(1, 6)]
+    return ImageSet(*_cifar_batches(folder, train), *_cifar_batches(folder, ["test_batch"]))
+
+
+def prepare(dataset: str, root: Path, verify: bool = True) -> ImageSet:
+    """Obtain, verify and read a dataset by name."""
+    if dataset == "fashion_mnist":
+        return load_fashion_mnist(ensure_fashion_mnist(root, verify))
+    if dataset == "cifar10":
+        return load_cifar10(ensure_cifar10(root, verify))
+    raise ValueError(f"unknown dataset {dataset!r}; choose one of {DATASETS}")
+
+
+def save(images: ImageSet, path: str | Path) -> None:
+    np.savez(path, train_x=images.train_x, train_y=images.train_y, test_x=images.test_x, test_y=images.test_y)
+
+
+def load(path: str | Path) -> ImageSet:
+    with np.load(path) as f:
+        return ImageSet(f["train_x"], f["train_y"], f["test_x"], f["test_y"])
