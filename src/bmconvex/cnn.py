@@ -104,8 +104,15 @@ class ConvexStage(nn.Module):
         return Z.transpose(1, 2)
 
     def regulariser(self) -> torch.Tensor:
-        """sum_k ||Z_k||_*, the regulariser of the gated-ReLU version of (23)."""
-        return torch.linalg.matrix_norm(self.Z_matrices(), ord="nuc").sum()
+        """sum_k ||Z_k||_*, the regulariser of the gated-ReLU version of (23).
+
+        Z_k is tall (h x ac), so ||Z_k||_* = sum of sqrt(eig(Z_k^T Z_k)): a batched symmetric
+        eigenproblem of size ac instead of an SVD of h x ac (the SVD made a training step 50x slower).
+        """
+        Z = self.Z_matrices().float()
+        with torch.autocast(Z.device.type, enabled=False):
+            eig = torch.linalg.eigvalsh(Z.transpose(1, 2) @ Z)
+        return eig.clamp_min(1e-12).sqrt().sum()
 
     @classmethod
     def from_bm(cls, stage: BMStage) -> ConvexStage:

@@ -72,6 +72,12 @@ class DeviceData:
         self.mean = torch.tensor(mean, device=device).view(1, -1, 1, 1)
         self.std = torch.tensor(std, device=device).view(1, -1, 1, 1)
 
+    def head(self, n: int) -> DeviceData:
+        """The same data with only the first n training images (the test set unchanged)."""
+        part = object.__new__(DeviceData)
+        part.__dict__.update(self.__dict__, train_x=self.train_x[:n], train_y=self.train_y[:n])
+        return part
+
     def normalise(self, x: torch.Tensor) -> torch.Tensor:
         return (x.float() / 255.0 - self.mean) / self.std
 
