@@ -115,3 +115,34 @@ def save(fig: plt.Figure, *paths: str) -> None:
     for path in paths:
         fig.savefig(path, bbox_inches="tight", dpi=150)
     plt.close(fig)
+
+
+def write_report(stage_records: list[dict], convex_records: list[dict], out: dict[str, str]) -> None:
+    """All outputs of the CNN report: CSVs (epochs, stages, convex), Fig. 1, 5, 6 and the table."""
+    stages = stage_table(stage_records)
+    convex = pd.DataFrame(convex_records).drop(columns="provenance", errors="ignore")
+    epoch_table(stage_records).to_csv(out["epochs"], index=False)
+    stages.to_csv(out["stages"], index=False)
+    convex.to_csv(out["convex"], index=False)
+    save(accuracy_figure(stages, "test_acc", "test accuracy (%)"), out["fig1_pdf"], out["fig1_png"])
+    save(accuracy_figure(stages, "train_acc", "train accuracy (%)"), out["fig5_pdf"], out["fig5_png"])
+    save(cost_figure(stages, convex), out["fig6_pdf"], out["fig6_png"])
+    with open(out["table"], "w") as f:
+        f.write(accuracy_markdown(stages))
+
+
+def report_outputs(folder: str) -> dict[str, str]:
+    """Output paths of :func:`write_report` inside ``folder`` (for committed reference runs)."""
+    names = {
+        "epochs": "epochs.csv",
+        "stages": "stages.csv",
+        "convex": "convex.csv",
+        "fig1_pdf": "fig1_cnn_test_accuracy.pdf",
+        "fig1_png": "fig1_cnn_test_accuracy.png",
+        "fig5_pdf": "fig5_cnn_train_accuracy.pdf",
+        "fig5_png": "fig5_cnn_train_accuracy.png",
+        "fig6_pdf": "fig6_cnn_time_memory.pdf",
+        "fig6_png": "fig6_cnn_time_memory.png",
+        "table": "cnn_accuracy.md",
+    }
+    return {key: f"{folder}/{name}" for key, name in names.items()}
