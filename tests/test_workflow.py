@@ -1,36 +1,21 @@
 """The real Snakemake workflow on a tiny spiral grid, in a fresh directory."""
 
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
 import yaml
+from workflow_helpers import ROOT, copy_workflow, jobs_run, snakemake
 
 from bmconvex.convex import mosek_license_error
 
-ROOT = Path(__file__).resolve().parents[1]
-WORKFLOW_FILES = ["Snakefile", "config.yaml", "rules", "scripts", "workflow", "envs"]
 TINY = ROOT / "tests" / "configs" / "tiny.yaml"
 
 pytestmark = pytest.mark.integration
 
 
-def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "snakemake", "--profile", "workflow/profiles/default", "--cores", "2", *args]
-    return subprocess.run(cmd, cwd=workdir, capture_output=True, text=True)
-
-
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory):
     """A copy of the workflow, as a user's clone would have it."""
-    path = tmp_path_factory.mktemp("workflow")
-    for name in WORKFLOW_FILES:
-        src = ROOT / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, path / name)
-    return path
+    return copy_workflow(tmp_path_factory.mktemp("workflow"))
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +54,8 @@ def test_failed_solver_loses_no_finished_work(failed_then_resumed, tiny_config):
 def test_resumed_run_builds_everything_without_redoing_bm_runs(failed_then_resumed, workdir):
     _, second, mtimes, _ = failed_then_resumed
     assert second.returncode == 0, second.stderr[-3000:]
-    assert "spiral_bm" not in second.stderr.split("Job stats:")[1].split("total")[0]
+    jobs = jobs_run(second)
+    assert jobs["spiral_convex"] > 0 and "spiral_bm" not in jobs
     assert all(p.stat().st_mtime_ns == t for p, t in mtimes.items())
 
 

@@ -109,7 +109,8 @@ class ConvexStage(nn.Module):
         Z_k is tall (h x ac), so ||Z_k||_* = sum of sqrt(eig(Z_k^T Z_k)): a batched symmetric
         eigenproblem of size ac instead of an SVD of h x ac (the SVD made a training step 50x slower).
         """
-        Z = self.Z_matrices().float()
+        Z = self.Z_matrices()
+        Z = Z.to(torch.promote_types(Z.dtype, torch.float32))
         with torch.autocast(Z.device.type, enabled=False):
             eig = torch.linalg.eigvalsh(Z.transpose(1, 2) @ Z)
         return eig.clamp_min(1e-12).sqrt().sum()
