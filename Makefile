@@ -5,7 +5,7 @@ PYTHON ?= python3
 CORES ?= all
 BIN := $(VENV)/bin
 
-.PHONY: setup reproduce test lint clean
+.PHONY: setup reproduce test lint bench clean
 
 $(BIN)/.installed: pyproject.toml envs/constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ lint: setup
 
 test: lint
 	$(BIN)/python -m pytest
+
+# Benchmark harness (not part of the tests): trainer and solver speed-ups, whole-grid wall time.
+bench: setup
+	$(BIN)/python benchmarks/harness.py --grid
 
 clean:
 	rm -rf results .snakemake

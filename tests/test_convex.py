@@ -4,18 +4,24 @@ import numpy as np
 import pytest
 from conftest import svt
 
-from bmconvex.bounds import fenchel_lower_bound, thm34_epsilon, thm34_lower_bound
+from bmconvex.bounds import fenchel_lower_bound, relative_gap, thm34_epsilon, thm34_lower_bound
+from bmconvex.conic import solve_conic
 from bmconvex.convex import SolverError, mosek_license_error, resolve_solver, solve_convex
-from bmconvex.problem import nuclear_norms
+from bmconvex.problem import GatedReLUProblem, nuclear_norms
 
 
-def test_denoising_matches_singular_value_thresholding(denoising_problem):
+def solve(problem, path, tolerance):
+    return solve_conic(problem, tolerance) if path == "direct" else solve_convex(problem, "CLARABEL", tolerance)
+
+
+@pytest.mark.parametrize("path", ["cvxpy", "direct"])
+def test_denoising_matches_singular_value_thresholding(denoising_problem, path):
     """Thm 2.1 / eq. (13): with X = I and one arrangement, Z* = SVT_beta(Y)."""
     pr = denoising_problem
     Z_star = svt(pr.Y, pr.beta)
     assert 0 < np.linalg.matrix_rank(Z_star) < min(pr.Y.shape), "the threshold must cut some singular values"
     p_closed = 0.5 * np.sum((Z_star - pr.Y) ** 2) + pr.beta * nuclear_norms(Z_star[None]).sum()
-    sol = solve_convex(pr, "CLARABEL", 1e-10)
+    sol = solve(pr, path, 1e-10)
     assert sol.status == "optimal"
     np.testing.assert_allclose(sol.Z[0], Z_star, atol=1e-6)
     assert sol.p_star == pytest.approx(p_closed, rel=1e-8)
@@ -72,3 +78,12 @@ def test_mosek_without_license_fails_with_instructions():
 def test_unknown_solver_is_rejected():
     with pytest.raises(SolverError, match="unknown solver"):
         resolve_solver("GUROBI")
+
+
+@pytest.mark.parametrize("beta", [1e-4, 1e-2])
+def test_direct_conic_path_matches_cvxpy(spiral_problem, beta):
+    """The direct Clarabel formulation and CVXPY's agree to 1e-7 and both certify themselves."""
+    pr = GatedReLUProblem(spiral_problem.X, spiral_problem.Y, spiral_problem.D, beta)
+    direct, via_cvxpy = solve_conic(pr, 1e-10), solve_convex(pr, "CLARABEL", 1e-10)
+    assert abs(relative_gap(direct.p_star, via_cvxpy.p_star)) < 1e-7
+    assert direct.certified_gap < 1e-7 and via_cvxpy.certified_gap < 1e-7

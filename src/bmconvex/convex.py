@@ -1,7 +1,8 @@
 """The global optimum p* of the gated-ReLU convex program (5), through CVXPY.
 
 ``solver: auto`` uses MOSEK (the paper's solver) when a license is found and the embedded
-interior-point solver Clarabel otherwise. A solve whose status is not ``optimal`` raises
+interior-point solver Clarabel otherwise; ``CLARABEL_DIRECT`` skips CVXPY
+(:mod:`bmconvex.conic`). A solve whose status is not ``optimal`` raises
 :class:`SolverError`: an inaccurate p* is never handed on as the optimum. The value we report
 is the objective of (5) re-evaluated at the solver's Z, with the certified Fenchel lower bound
 of :func:`bmconvex.bounds.fenchel_lower_bound` beside it.
@@ -17,7 +18,7 @@ import numpy as np
 from bmconvex.bounds import fenchel_lower_bound, relative_gap
 from bmconvex.problem import GatedReLUProblem
 
-SOLVERS = ("auto", "MOSEK", "CLARABEL")
+SOLVERS = ("auto", "MOSEK", "CLARABEL", "CLARABEL_DIRECT")
 
 MOSEK_HELP = (
     "MOSEK needs a license: put mosek.lic in ~/mosek/ or point MOSEKLM_LICENSE_FILE at it "

@@ -13,6 +13,7 @@ import numpy as np
 
 from bmconvex import arrangements, spiral
 from bmconvex.bounds import bm_certificate
+from bmconvex.conic import solve_conic
 from bmconvex.convex import ConvexSolution, solve_convex
 from bmconvex.problem import GatedReLUProblem
 from bmconvex.training import DivergenceError, GDSettings, TrainResult, init_factors, train_gd
@@ -85,7 +86,10 @@ def run_bm(
 def run_convex(problem: GatedReLUProblem, solver: str, tolerance: float) -> tuple[ConvexSolution, dict]:
     """Solve (5) and describe the solution, its solver and its certified accuracy."""
     log.info("solving (5) with %s: P = %d, n = %d, beta = %g", solver, problem.P, problem.n, problem.beta)
-    solution = solve_convex(problem, solver, tolerance)
+    if solver == "CLARABEL_DIRECT":
+        solution = solve_conic(problem, tolerance)
+    else:
+        solution = solve_convex(problem, solver, tolerance)
     record = {
         "P": problem.P,
         "p_star": solution.p_star,

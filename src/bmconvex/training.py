@@ -97,30 +97,50 @@ def train_gd(
 
 
 def _descend(problem, U, V, settings, objective, lrs, progress, progress_every) -> None:
-    """The GD loop of :func:`train_gd`, updating U, V, objective and lrs in place."""
+    """The GD loop of :func:`train_gd`, updating U, V, objective and lrs in place.
+
+    U and V are views into one parameter vector theta (and their gradients into one vector g),
+    so the regulariser, the momentum and the step are one operation each; every product writes
+    into a preallocated buffer.
+    """
     P, d, c = problem.P, problem.d, problem.c
-    M, MT, Y, s, beta = problem.M, np.ascontiguousarray(problem.M.T), problem.Y, problem.s, problem.beta
+    M, Y, s, beta = problem.M, problem.Y, problem.s, problem.beta
+    sMT = np.ascontiguousarray(s * problem.M.T)  # G = (s M^T) R
+    theta = np.concatenate([U.ravel(), V.ravel()])
+    Uv, Vv = theta[: U.size].reshape(U.shape), theta[U.size :].reshape(V.shape)
+    VT = Vv.transpose(0, 2, 1)
+    g = np.empty_like(theta)
+    gU, gV = g[: U.size].reshape(U.shape), g[U.size :].reshape(V.shape)
+    b, tmp = np.zeros_like(theta), np.empty_like(theta)
+    Z, R = np.empty((P, d, c)), np.empty((problem.n, c))
+    G = np.empty((P * d, c))
+    GT = G.reshape(P, d, c).transpose(0, 2, 1)
+    Z2, G3 = Z.reshape(P * d, c), G.reshape(P, d, c)
     mu = settings.momentum
-    bU, bV = np.zeros_like(U), np.zeros_like(V)
     scheduler = ReduceLROnPlateau(
         settings.lr, settings.plateau_factor, settings.plateau_patience, settings.plateau_threshold
     )
     lr = settings.lr
     for epoch in range(settings.epochs):
-        VT = V.transpose(0, 2, 1)
-        R = M @ (U @ VT).reshape(P * d, c) - Y
-        obj = 0.5 * s * np.vdot(R, R) + 0.5 * beta * (np.vdot(U, U) + np.vdot(V, V))
+        np.matmul(Uv, VT, out=Z)
+        np.matmul(M, Z2, out=R)
+        R -= Y
+        obj = 0.5 * s * float(np.vdot(R, R)) + 0.5 * beta * float(np.vdot(theta, theta))
         if not math.isfinite(obj):
             raise DivergenceError(f"GD diverged at epoch {epoch} (objective {obj}) with lr {lr}")
-        G = (MT @ (s * R)).reshape(P, d, c)
-        bU *= mu
-        bU += G @ V + beta * U
-        bV *= mu
-        bV += G.transpose(0, 2, 1) @ U + beta * V
-        U -= lr * bU
-        V -= lr * bV
+        np.matmul(sMT, R, out=G)
+        np.matmul(G3, Vv, out=gU)  # grad_U_j = G_j V_j (+ beta U_j below), eq. (28)
+        np.matmul(GT, Uv, out=gV)  # grad_V_j = G_j^T U_j (+ beta V_j)
+        b *= mu
+        b += g
+        np.multiply(theta, beta, out=tmp)
+        b += tmp
+        np.multiply(b, lr, out=tmp)
+        theta -= tmp
         objective[epoch] = obj
         lrs[epoch] = lr
         lr = scheduler.step(obj)
         if progress is not None and progress_every and (epoch + 1) % progress_every == 0:
             progress(epoch + 1, obj, lr)
+    U[...] = Uv
+    V[...] = Vv
