@@ -84,6 +84,15 @@ def _torchvision_download(dataset: str, root: Path) -> None:
         log.info("torchvision download failed: %s", err)
 
 
+def _download_or_fail(dataset: str, root: Path, folder: Path, expected: dict, verify: bool, advice: str) -> Path:
+    """Try torchvision's download for files that are missing or corrupt; else fail naming them."""
+    if _check(folder, expected, verify):
+        _torchvision_download(dataset, root)
+    if bad := _check(folder, expected, verify):
+        raise DatasetUnavailable(f"{dataset} files missing or corrupt: {', '.join(bad)}. {advice}")
+    return folder
+
+
 def ensure_fashion_mnist(root: Path, verify: bool = True) -> Path:
     """Put the four decompressed Fashion-MNIST files under root/FashionMNIST/raw and verify them."""
     folder = root / FASHION_MNIST_DIR
@@ -93,29 +102,21 @@ def ensure_fashion_mnist(root: Path, verify: bool = True) -> Path:
             with gzip.open(FASHION_MNIST_DEBIAN / f"{name}.gz") as src, open(folder / name, "wb") as dst:
                 shutil.copyfileobj(src, dst)
         log.info("copied Fashion-MNIST from Debian's dataset-fashion-mnist (%s)", FASHION_MNIST_DEBIAN)
-    if _check(folder, FASHION_MNIST_MD5, verify):
-        _torchvision_download("fashion_mnist", root)
-    if bad := _check(folder, FASHION_MNIST_MD5, verify):
-        raise DatasetUnavailable(
-            f"Fashion-MNIST files missing or corrupt: {', '.join(bad)}. Download "
-            f"{', '.join(f'{name}.gz' for name in bad)} from {FASHION_MNIST_URL}, decompress them "
-            f"into {folder}/ (or install Debian's dataset-fashion-mnist package) and run again."
-        )
-    return folder
+    advice = (
+        f"Download the missing files (name.gz) from {FASHION_MNIST_URL}, decompress them into {folder}/ "
+        "(or install Debian's dataset-fashion-mnist package) and run again."
+    )
+    return _download_or_fail("fashion_mnist", root, folder, FASHION_MNIST_MD5, verify, advice)
 
 
 def ensure_cifar10(root: Path, verify: bool = True) -> Path:
     """Check (or download through torchvision) root/cifar-10-batches-py and verify it."""
     folder = root / CIFAR10_DIR
-    if _check(folder, CIFAR10_MD5, verify):
-        _torchvision_download("cifar10", root)
-    if bad := _check(folder, CIFAR10_MD5, verify):
-        raise DatasetUnavailable(
-            f"CIFAR-10 files missing or corrupt: {', '.join(bad)}. Download {CIFAR10_URL} "
-            f"(md5 c58f30108f718f92721af3b95e74349a) and extract it into {root}/ so that "
-            f"{folder}/data_batch_1 ... test_batch exist, then run again."
-        )
-    return folder
+    advice = (
+        f"Download {CIFAR10_URL} (md5 c58f30108f718f92721af3b95e74349a) and extract it into {root}/ "
+        f"so that {folder}/data_batch_1 ... test_batch exist, then run again."
+    )
+    return _download_or_fail("cifar10", root, folder, CIFAR10_MD5, verify, advice)
 
 
 def read_idx(path: Path) -> np.ndarray:
