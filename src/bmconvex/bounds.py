@@ -27,9 +27,12 @@ def thm34_epsilon(G: np.ndarray, beta: float) -> float:
     return max(0.0, float(spectral_norms(G).max()) / beta - 1.0)
 
 
-def thm34_lower_bound(problem: GatedReLUProblem, Z: np.ndarray) -> float:
-    """d_hat = (F - sum_j <G_j, Z_j>) / (1 + eps) <= p*, valid at any Z (eqs. 60-64)."""
-    G = problem.grad_Z(Z)
+def thm34_lower_bound(problem: GatedReLUProblem, Z: np.ndarray, G: np.ndarray | None = None) -> float:
+    """d_hat = (F - sum_j <G_j, Z_j>) / (1 + eps) <= p*, valid at any Z (eqs. 60-64).
+
+    ``G`` is grad_Z F at Z when the caller has it already.
+    """
+    G = problem.grad_Z(Z) if G is None else G
     F = problem.F(problem.predict(Z))
     return (F - float(np.sum(G * Z))) / (1.0 + thm34_epsilon(G, problem.beta))
 
@@ -68,7 +71,7 @@ def bm_certificate(problem: GatedReLUProblem, U: np.ndarray, V: np.ndarray) -> d
     Z = U @ V.transpose(0, 2, 1)
     G = problem.grad_Z(Z)
     p_hat = problem.convex_objective(Z)
-    d_hat = thm34_lower_bound(problem, Z)
+    d_hat = thm34_lower_bound(problem, Z, G)
     grad_U, grad_V = problem.bm_gradients(U, V)
     return {
         "p_hat": p_hat,
