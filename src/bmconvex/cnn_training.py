@@ -86,9 +86,10 @@ def crop_and_flip(x: torch.Tensor, generator: torch.Generator, pad: int = 4) -> 
     """RandomCrop(size, padding=pad) + RandomHorizontalFlip, per sample, on the device."""
     B, _, H, W = x.shape
     padded = F.pad(x, (pad, pad, pad, pad))
-    dy = torch.randint(0, 2 * pad + 1, (B, 1, 1), generator=generator, device="cpu").to(x.device)
-    dx = torch.randint(0, 2 * pad + 1, (B, 1, 1), generator=generator, device="cpu").to(x.device)
-    flip = torch.rand(B, 1, 1, generator=generator, device="cpu").to(x.device) < 0.5
+    device = generator.device  # the data's device: no host work per batch
+    dy = torch.randint(0, 2 * pad + 1, (B, 1, 1), generator=generator, device=device)
+    dx = torch.randint(0, 2 * pad + 1, (B, 1, 1), generator=generator, device=device)
+    flip = torch.rand(B, 1, 1, generator=generator, device=device) < 0.5
     rows = torch.arange(H, device=x.device).view(1, H, 1) + dy
     cols = torch.arange(W, device=x.device).view(1, 1, W)
     cols = torch.where(flip, W - 1 - cols, cols) + dx
@@ -134,7 +135,7 @@ def train_stage(
     convex form (23) pass ``regulariser`` (beta sum_k ||Z_k||_*) and weight_decay 0.
     """
     device = data.device
-    generator = torch.Generator().manual_seed(seed)
+    generator = torch.Generator(device=device).manual_seed(seed)
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.SGD(params, lr=settings.lr, momentum=settings.momentum, weight_decay=settings.weight_decay)
     sched = torch.optim.lr_scheduler.StepLR(opt, settings.lr_step, settings.lr_gamma)
@@ -147,7 +148,7 @@ def train_stage(
         start = time.perf_counter()
         loss_sum = torch.zeros((), device=device)
         correct = torch.zeros((), device=device, dtype=torch.long)
-        order = torch.randperm(n, generator=generator).to(device)
+        order = torch.randperm(n, generator=generator, device=device)
         for idx in batches(n, settings.batch_size):
             sel = order[idx]
             x, y = data.train_x[sel], data.train_y[sel]
