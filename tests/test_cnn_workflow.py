@@ -38,6 +38,7 @@ def test_metrics_figures_and_table(runs):
     assert len(epochs) == 6 * 2 and epochs["train_loss"].notna().all()
     convex = pd.read_csv(workdir / "results" / "cnn" / "convex.csv")
     assert len(convex) == 3 and not convex["oom"].any()
+    assert (convex["epoch_fraction"] == 2 * 64 / 512).all()  # max_batches 2 of batch 64, 512 images
     for stem in ["fig1_cnn_test_accuracy", "fig5_cnn_train_accuracy", "fig6_cnn_time_memory"]:
         assert (workdir / "results" / "figures" / f"{stem}.png").stat().st_size > 10_000
     assert "Fashion-MNIST" in (workdir / "results" / "tables" / "cnn_accuracy.md").read_text()

@@ -91,12 +91,14 @@ def run_convex_stage(cfg: dict, dataset: str, data: DeviceData, checkpoints: lis
         **{**stage_settings(cfg, dataset, stage).__dict__, "epochs": cfg["convex"]["epochs"], "weight_decay": 0.0}
     )
     beta = cfg["weight_decay"]
-    record = {"stage": stage, "P": bm.P, "in_channels": bm.in_channels, "oom": False}
+    max_batches = cfg["convex"]["max_batches"]
+    subset = data if max_batches is None else data.head(max_batches * settings.batch_size)
+    fraction = len(subset.train_y) / len(data.train_y)  # of an epoch actually timed
+    record = {"stage": stage, "P": bm.P, "in_channels": bm.in_channels, "oom": False, "epoch_fraction": fraction}
     try:
-        rows = train_stage(convex, chain, stage - 1, data, settings, cfg["seed"], lambda: beta * convex.regulariser())
-        record.update(
-            seconds_per_epoch=sum(r["seconds"] for r in rows) / len(rows), peak_mem_gb=rows[-1]["peak_mem_gb"]
-        )
+        rows = train_stage(convex, chain, stage - 1, subset, settings, cfg["seed"], lambda: beta * convex.regulariser())
+        seconds = sum(r["seconds"] for r in rows) / len(rows) / fraction  # extrapolated to a full epoch
+        record.update(seconds_per_epoch=seconds, peak_mem_gb=rows[-1]["peak_mem_gb"])
     except torch.OutOfMemoryError as err:
         log.warning("convex stage %d ran out of memory: %s", stage, err)
         peak = torch.cuda.max_memory_allocated(data.device) / 2**30 if data.device.type == "cuda" else math.nan

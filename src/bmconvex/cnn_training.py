@@ -8,6 +8,7 @@ its statistics on the device and synchronises once per epoch.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import time
@@ -74,8 +75,8 @@ class DeviceData:
 
     def head(self, n: int) -> DeviceData:
         """The same data with only the first n training images (the test set unchanged)."""
-        part = object.__new__(DeviceData)
-        part.__dict__.update(self.__dict__, train_x=self.train_x[:n], train_y=self.train_y[:n])
+        part = copy.copy(self)
+        part.train_x, part.train_y = self.train_x[:n], self.train_y[:n]
         return part
 
     def normalise(self, x: torch.Tensor) -> torch.Tensor:
