@@ -7,7 +7,7 @@ start_log(snakemake.log[0])
 import torch  # noqa: E402
 
 from bmconvex.cnn_experiment import load_data, run_convex_stage  # noqa: E402
-from bmconvex.cnn_training import pick_device  # noqa: E402
+from bmconvex.cnn_training import device_name, pick_device  # noqa: E402
 from bmconvex.records import write_json  # noqa: E402
 
 cfg, wc = snakemake.params.cnn, snakemake.wildcards
@@ -15,5 +15,4 @@ torch.set_num_threads(snakemake.threads)
 device = pick_device(cfg["device"])
 data = load_data(snakemake.input.data, wc.dataset, device, cfg)
 record = run_convex_stage(cfg, wc.dataset, data, list(snakemake.input.previous), int(wc.stage))
-device_name = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
-write_json(snakemake.output.metrics, {"dataset": wc.dataset, "device": device_name, **record})
+write_json(snakemake.output.metrics, {"dataset": wc.dataset, "device": device_name(device), **record})

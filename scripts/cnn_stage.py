@@ -7,7 +7,7 @@ start_log(snakemake.log[0])
 import torch  # noqa: E402
 
 from bmconvex.cnn_experiment import load_data, run_stage, save_stage  # noqa: E402
-from bmconvex.cnn_training import pick_device  # noqa: E402
+from bmconvex.cnn_training import device_name, pick_device  # noqa: E402
 from bmconvex.records import write_json  # noqa: E402
 
 cfg, wc = snakemake.params.cnn, snakemake.wildcards
@@ -23,7 +23,7 @@ write_json(
         "m": int(wc.m),
         "stage": int(wc.stage),
         "bound": bound,
-        "device": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu",
+        "device": device_name(device),
         "epochs": rows,
     },
 )

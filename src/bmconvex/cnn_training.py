@@ -45,18 +45,19 @@ class StageSettings:
     mixed_precision: bool
 
 
+def device_name(device: torch.device) -> str:
+    return torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
+
+
 def pick_device(requested: str) -> torch.device:
     """``auto``: the GPU SLURM or the user made visible (CUDA_VISIBLE_DEVICES), else the CPU."""
     if requested == "auto":
         requested = "cuda" if torch.cuda.is_available() else "cpu"
     device = torch.device(requested)
-    if device.type == "cuda":
-        if not torch.cuda.is_available():
-            raise RuntimeError("device 'cuda' requested but no CUDA device is visible")
-        name = torch.cuda.get_device_name(device)
-    else:
-        name = "CPU"
-    log.info("device %s (%s), CUDA_VISIBLE_DEVICES=%s", device, name, os.environ.get("CUDA_VISIBLE_DEVICES"))
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("device 'cuda' requested but no CUDA device is visible")
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
+    log.info("device %s (%s), CUDA_VISIBLE_DEVICES=%s", device, device_name(device), visible)
     return device
 
 

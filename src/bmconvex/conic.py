@@ -18,8 +18,7 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
-from bmconvex.bounds import fenchel_lower_bound
-from bmconvex.convex import ConvexSolution, SolverError
+from bmconvex.convex import ConvexSolution, SolverError, certified_solution
 from bmconvex.problem import GatedReLUProblem
 
 SQRT2 = np.sqrt(2.0)
@@ -78,13 +77,4 @@ def solve_conic(problem: GatedReLUProblem, tolerance: float) -> ConvexSolution:
     seconds = time.perf_counter() - start
     if solution.status != clarabel.SolverStatus.Solved:
         raise SolverError(f"Clarabel (direct) returned status {solution.status}, not Solved; no gap is computed")
-    Z = np.asarray(solution.x)[z_cols] / SQRT2
-    return ConvexSolution(
-        Z=Z,
-        p_star=problem.convex_objective(Z),
-        lower_bound=fenchel_lower_bound(problem, Z),
-        solver="CLARABEL_DIRECT",
-        status="optimal",
-        tolerance=tolerance,
-        seconds=seconds,
-    )
+    return certified_solution(problem, np.asarray(solution.x)[z_cols] / SQRT2, "CLARABEL_DIRECT", tolerance, seconds)

@@ -102,13 +102,17 @@ def solve_convex(problem: GatedReLUProblem, solver: str, tolerance: float, **opt
             f"{solver} returned status {program.status!r}, not 'optimal'; p* would be inaccurate, "
             "so no gap is computed (try another solver or a looser tolerance)"
         )
-    Z = np.asarray(W.value).reshape(P, d, c)
+    return certified_solution(problem, np.asarray(W.value).reshape(P, d, c), solver, tolerance, seconds)
+
+
+def certified_solution(problem: GatedReLUProblem, Z: np.ndarray, solver: str, tolerance: float, seconds: float):
+    """An optimal Z of (5) with p* re-evaluated at Z and its Fenchel lower bound beside it."""
     return ConvexSolution(
         Z=Z,
         p_star=problem.convex_objective(Z),
         lower_bound=fenchel_lower_bound(problem, Z),
         solver=solver,
-        status=program.status,
+        status="optimal",
         tolerance=tolerance,
         seconds=seconds,
     )
