@@ -7,7 +7,6 @@ A stage's checkpoint holds its spec and weights, so stage s rebuilds the frozen 
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import replace
 
 import torch
@@ -81,6 +80,6 @@ def run_convex_stage(job: StageJob, data: DeviceData, checkpoints: list[str], ep
         record.update(seconds_per_epoch=seconds, peak_mem_gb=rows[-1]["peak_mem_gb"])
     except torch.OutOfMemoryError as err:
         log.warning("convex stage %d ran out of memory: %s", job.stage, err)
-        peak = torch.cuda.max_memory_allocated(data.device) / 2**30 if data.device.type == "cuda" else math.nan
-        record.update(oom=True, seconds_per_epoch=math.nan, peak_mem_gb=peak)
+        peak = torch.cuda.max_memory_allocated(data.device) / 2**30 if data.device.type == "cuda" else None
+        record.update(oom=True, seconds_per_epoch=None, peak_mem_gb=peak)  # None: absent (no NaN in records)
     return record

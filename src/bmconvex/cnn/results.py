@@ -41,7 +41,7 @@ def stage_table(records: list[dict]) -> pd.DataFrame:
                 "test_acc": last["test_acc"],
                 "seconds_per_epoch": sum(e["seconds"] for e in r["epochs"]) / len(r["epochs"]),
                 "seconds": sum(e["seconds"] for e in r["epochs"]),
-                "peak_mem_gb": max(e["peak_mem_gb"] for e in r["epochs"]),
+                "peak_mem_gb": pd.Series([e["peak_mem_gb"] for e in r["epochs"]], dtype=float).max(),  # NaN: CPU
                 "bound": r["bound"],
                 "device": r["device"],
             }
@@ -117,6 +117,7 @@ def write_report(stage_records: list[dict], convex_records: list[dict], out: dic
     """All outputs of the CNN report: CSVs (epochs, stages, convex), Fig. 1, 5, 6 and the table."""
     stages = stage_table(stage_records)
     convex = pd.DataFrame(convex_records).drop(columns="provenance", errors="ignore")
+    convex = convex.astype({"seconds_per_epoch": float, "peak_mem_gb": float})  # null (absent) -> NaN
     epoch_table(stage_records).to_csv(out["epochs"], index=False)
     stages.to_csv(out["stages"], index=False)
     convex.to_csv(out["convex"], index=False)

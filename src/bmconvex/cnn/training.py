@@ -8,6 +8,7 @@ its statistics on the device and synchronises once per epoch.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -18,6 +19,7 @@ import torch.nn.functional as F
 
 from bmconvex.cnn.loader import DeviceData, batches, crop_and_flip
 from bmconvex.cnn.model import BMStage, ConvexStage, FrozenChain
+from bmconvex.core.finite import NonFiniteError
 
 log = logging.getLogger("bmconvex")
 
@@ -107,8 +109,13 @@ def train_stage(
             "train_acc": correct.item() / n,
             "test_acc": accuracy(model, chain, data, data.test_x, data.test_y, settings),
             "seconds": seconds,
-            "peak_mem_gb": torch.cuda.max_memory_allocated(device) / 2**30 if device.type == "cuda" else float("nan"),
+            "peak_mem_gb": torch.cuda.max_memory_allocated(device) / 2**30 if device.type == "cuda" else None,
         }
+        if not math.isfinite(row["train_loss"]):
+            raise NonFiniteError(
+                f"training diverged in epoch {epoch + 1}: mean training loss {row['train_loss']} "
+                f"(initial lr {settings.lr}); lower this stage's lr in cnn.architecture"
+            )
         log.info("epoch %d/%d %s", epoch + 1, settings.epochs, row)
         rows.append(row)
     return rows

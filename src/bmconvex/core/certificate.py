@@ -22,14 +22,23 @@ import math
 
 import numpy as np
 
+from bmconvex.core.finite import NonFiniteError
+
 
 def max_spectral_norm(G) -> float:
-    """max_j ||G_j||_2 over a stack (P, a, b) of matrices, a NumPy array or a torch tensor."""
-    if isinstance(G, np.ndarray):
-        return float(np.linalg.svd(G, compute_uv=False)[..., 0].max())
-    import torch
+    """max_j ||G_j||_2 over a stack (P, a, b) of matrices, a NumPy array or a torch tensor.
 
-    return float(torch.linalg.matrix_norm(G.float(), ord=2).max().item())
+    A non-finite gradient (a diverged point) certifies nothing: NonFiniteError.
+    """
+    if isinstance(G, np.ndarray):  # LAPACK's SVD fails on inf/NaN: test first
+        norm = float(np.linalg.svd(G, compute_uv=False)[..., 0].max()) if np.isfinite(G).all() else math.nan
+    else:
+        import torch
+
+        norm = float(torch.linalg.matrix_norm(G.float(), ord=2).max().item())
+    if not math.isfinite(norm):
+        raise NonFiniteError("the gradient G = grad F is not finite: the point diverged and certifies nothing")
+    return norm
 
 
 def thm34_epsilon(G, beta: float) -> float:
@@ -42,6 +51,6 @@ def lower_bound(F: float, inner: float, eps: float) -> float:
     return (F - inner) / (1.0 + eps)
 
 
-def relative_gap(upper: float, lower: float) -> float:
-    """(upper - lower) / lower; infinite when the lower bound is not positive."""
-    return (upper - lower) / lower if lower > 0 else math.inf
+def relative_gap(upper: float, lower: float) -> float | None:
+    """(upper - lower) / lower; None (no certificate) when the lower bound is not positive."""
+    return (upper - lower) / lower if lower > 0 else None

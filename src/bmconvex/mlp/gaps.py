@@ -6,6 +6,7 @@ point, the actual relative gap (p_hat - p*) / p*, Thm 3.4's bound and the certif
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 KEYS = ["n", "beta", "m", "seed"]
@@ -46,16 +47,17 @@ def gap_table(bm_records: list[dict], convex_records: list[dict]) -> pd.DataFram
 
 
 def check_invariants(table: pd.DataFrame, tol: float) -> None:
-    """Fail, naming the rows, where p* < d_hat (1 - tol) or p* > p_hat (1 + tol).
+    """Fail, naming the rows, where d_hat, p* or p_hat is not finite, p* < d_hat (1 - tol) or p* > p_hat (1 + tol).
 
     d_hat <= p* (App. A.7, eqs. 60-64) and p* <= p_hat (p_hat is a feasible value of (5)) are
     theorems; a violation beyond the solver tolerance means a wrong implementation or p*.
     """
+    cols = KEYS + ["d_hat", "p_star", "p_hat"]
+    finite = np.isfinite(table[cols[-3:]].astype(float)).all(axis=1)  # NaN compares False: test it apart
     below = table["p_star"] < table["d_hat"] * (1 - tol)
     above = table["p_star"] > table["p_hat"] * (1 + tol)
-    bad = table[below | above]
+    bad = table[~finite | below | above]
     if len(bad):
-        cols = KEYS + ["d_hat", "p_star", "p_hat"]
         raise InvariantError(
             f"{len(bad)} run(s) violate d_hat <= p* <= p_hat (relative tolerance {tol:g}):\n"
             + bad[cols].to_string(index=False)

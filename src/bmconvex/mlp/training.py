@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bmconvex.core.finite import NonFiniteError
 from bmconvex.mlp.problem import GatedReLUProblem
 
 
@@ -69,8 +70,8 @@ class TrainResult:
     seconds: float
 
 
-class DivergenceError(RuntimeError):
-    """GD produced a non-finite objective."""
+class DivergenceError(NonFiniteError):
+    """GD produced a non-finite objective (checked at every epoch and at the final point)."""
 
 
 def train_gd(
@@ -121,11 +122,16 @@ def _descend(problem, U, V, settings, objective, lrs, progress, progress_every) 
         settings.lr, settings.plateau_factor, settings.plateau_patience, settings.plateau_threshold
     )
     lr = settings.lr
-    for epoch in range(settings.epochs):
+
+    def objective_at_theta() -> float:
+        """Objective of (18) at the current theta; leaves the residual R = Y_hat - Y in R."""
         np.matmul(Uv, VT, out=Z)
         np.matmul(M, Z2, out=R)
-        R -= Y
-        obj = 0.5 * s * float(np.vdot(R, R)) + 0.5 * beta * float(np.vdot(theta, theta))
+        np.subtract(R, Y, out=R)
+        return 0.5 * s * float(np.vdot(R, R)) + 0.5 * beta * float(np.vdot(theta, theta))
+
+    for epoch in range(settings.epochs):
+        obj = objective_at_theta()
         if not math.isfinite(obj):
             raise DivergenceError(f"GD diverged at epoch {epoch} (objective {obj}) with lr {lr}")
         np.matmul(sMT, R, out=G)
@@ -142,5 +148,10 @@ def _descend(problem, U, V, settings, objective, lrs, progress, progress_every) 
         lr = scheduler.step(obj)
         if progress is not None and progress_every and (epoch + 1) % progress_every == 0:
             progress(epoch + 1, obj, lr)
+    if not math.isfinite(final := objective_at_theta()):  # the last step is checked too
+        epoch = settings.epochs - 1
+        raise DivergenceError(
+            f"GD diverged in its last step, epoch {epoch} (final objective {final}) with lr {lrs[-1]}"
+        )
     U[...] = Uv
     V[...] = Vv

@@ -36,11 +36,19 @@ class ConvexSolution:
 
 
 def certified_solution(problem: GatedReLUProblem, Z: np.ndarray, solver: str, tolerance: float, seconds: float):
-    """An optimal Z of (5) with p* re-evaluated at Z and its Fenchel lower bound beside it."""
+    """An optimal Z of (5) with p* re-evaluated at Z and its Fenchel lower bound beside it.
+
+    SolverError when Z is not finite or the bound is not positive: such a p* certifies nothing.
+    """
+    if not np.isfinite(Z).all():
+        raise SolverError(f"{solver} returned a non-finite Z for program (5); no p* is computed")
+    lower = fenchel_lower_bound(problem, Z)
+    if not lower > 0:
+        raise SolverError(f"{solver}: the Fenchel lower bound {lower} of its p* is not positive; p* is not certified")
     return ConvexSolution(
         Z=Z,
         p_star=problem.convex_objective(Z),
-        lower_bound=fenchel_lower_bound(problem, Z),
+        lower_bound=lower,
         solver=solver,
         status="optimal",
         tolerance=tolerance,
