@@ -89,8 +89,8 @@ rule cnn_convex_stage:
 rule cnn_report:
     """Fig. 1 (test accuracy per stage), Fig. 5 (train accuracy), Fig. 6 (time, memory), table."""
     input:
-        stages=cnn_stage_metrics(),
-        convex=cnn_convex_metrics(),
+        stages=cnn_stage_metrics,
+        convex=cnn_convex_metrics,
     output:
         epochs="results/cnn/epochs.csv",
         stages="results/cnn/stages.csv",

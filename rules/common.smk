@@ -5,6 +5,7 @@ from pathlib import Path
 
 from bmconvex.config import parse as parse_config
 from bmconvex.core.provenance import code_digest
+from bmconvex.core.records import check_records
 from bmconvex.mlp.config import beta_label
 
 CFG = parse_config(config, Path(workflow.basedir) / "workflow" / "schemas")
@@ -85,7 +86,7 @@ def cnn_convex_job(wildcards):
     )
 
 
-def cnn_stage_metrics():
+def cnn_stage_metrics(wildcards):
     return [
         f"results/cnn/{dataset}/m{m}/stage{s}.json"
         for dataset in CNN.datasets
@@ -94,12 +95,24 @@ def cnn_stage_metrics():
     ]
 
 
-def cnn_convex_metrics():
+def cnn_convex_metrics(wildcards):
     return [
         f"results/cnn/{dataset}/convex/stage{s}.json"
         for dataset in CNN.datasets
         for s in CNN.architecture[dataset].stages
     ]
+
+
+# Every record an aggregating job reads is read here, when Snakemake reads the workflow (dry runs
+# too): a corrupt one stops it, naming the file, before any job starts and so before Snakemake
+# removes the outputs built from it (gaps.csv). Not in an input function: Snakemake ignores an
+# input function's error when the output it would rebuild exists.
+check_records(
+    spiral_bm_records(None)
+    + spiral_convex_records(None)
+    + cnn_stage_metrics(None)
+    + cnn_convex_metrics(None)
+)
 
 
 def cnn_targets():
