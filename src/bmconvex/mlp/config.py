@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bmconvex.core.specs import ConfigError
-from bmconvex.mlp.training import GDSettings
+from bmconvex.mlp.training import Divergence, GDSettings
 from bmconvex.solvers import SolverError, resolve_solver
 
 
@@ -15,21 +15,6 @@ class SpiralData:
 
     seed: int
     noise: float
-
-
-@dataclass(frozen=True)
-class Divergence:
-    """A run whose objective blows up restarts from the same init with lr x lr_factor."""
-
-    restarts: int
-    lr_factor: float
-
-    def initial_lrs(self, lr: float) -> list[float]:
-        """The initial learning rate of each attempt: lr, lr f, lr f f, ... (restarts + 1 of them)."""
-        lrs = [lr]
-        for _ in range(self.restarts):
-            lrs.append(lrs[-1] * self.lr_factor)
-        return lrs
 
 
 @dataclass(frozen=True)

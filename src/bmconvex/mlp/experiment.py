@@ -5,20 +5,12 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from bmconvex.mlp import arrangements, spiral
 from bmconvex.mlp.certificate import bm_certificate
-from bmconvex.mlp.config import Divergence
 from bmconvex.mlp.problem import GatedReLUProblem
 from bmconvex.mlp.seeds import INIT_STREAM, rng
-from bmconvex.mlp.training import DivergenceError, GDSettings, TrainResult, init_factors, train_gd
+from bmconvex.mlp.training import Divergence, DivergenceError, GDSettings, TrainResult, init_factors, train_gd
 
 log = logging.getLogger("bmconvex")
-
-
-def make_problem(data_path: str, arrangement_path: str, beta: float, loss_scaling: str) -> GatedReLUProblem:
-    data = spiral.load(data_path)
-    arrangement = arrangements.load(arrangement_path)
-    return GatedReLUProblem(data.X, data.Y, arrangement.D, beta, loss_scaling)
 
 
 def run_bm(

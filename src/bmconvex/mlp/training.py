@@ -31,6 +31,21 @@ class GDSettings:
     plateau_threshold: float = 1e-4
 
 
+@dataclass(frozen=True)
+class Divergence:
+    """A run whose objective blows up restarts from the same init with lr x lr_factor."""
+
+    restarts: int
+    lr_factor: float
+
+    def initial_lrs(self, lr: float) -> list[float]:
+        """The initial learning rate of each attempt: lr, lr f, lr f f, ... (restarts + 1 of them)."""
+        lrs = [lr]
+        for _ in range(self.restarts):
+            lrs.append(lrs[-1] * self.lr_factor)
+        return lrs
+
+
 class ReduceLROnPlateau:
     """The rule of ``torch.optim.lr_scheduler.ReduceLROnPlateau`` (mode 'min', relative threshold).
 
