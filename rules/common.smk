@@ -65,9 +65,9 @@ def cnn_previous_stages(wildcards):
 
 
 def cnn_convex_previous_stages(wildcards):
-    """The convex form of stage s reads the inputs that the chosen BM chain feeds it."""
+    """Checkpoints of convex stages 1 .. s - 1: the convex chain reads its own latents."""
     return [
-        f"results/cnn/{wildcards.dataset}/m{CNN.convex.m_chain}/stage{s}.pt"
+        f"results/cnn/{wildcards.dataset}/convex/stage{s}.pt"
         for s in range(1, int(wildcards.stage))
     ]
 
@@ -80,9 +80,13 @@ def cnn_stage_job(wildcards):
 
 
 def cnn_convex_job(wildcards):
-    return asdict(
-        CNN.stage_job(wildcards.dataset, int(wildcards.stage), CNN.convex.m_chain)
-    )
+    return asdict(CNN.convex_job(wildcards.dataset, int(wildcards.stage)))
+
+
+def gpu_slots_per_card():
+    """The profile's `gpu_slots` (CNN stage jobs sharing the card at once; 1 when unset)."""
+    slots = workflow.global_resources.get("gpu_slots").value
+    return 1 if slots is None else slots
 
 
 def cnn_stage_metrics():

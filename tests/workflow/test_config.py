@@ -29,6 +29,15 @@ def test_default_config_is_the_paper_grid(config):
     assert s.convex.solver == "auto"
 
 
+def test_default_cnn_config_is_the_papers(config):
+    """App. C.2: P-hat = 256 at every stage, m in {1, 2, 4}, 50 epochs; the budget of a 1080 Ti (C.3)."""
+    c = parse(config, SCHEMAS).cnn
+    assert {arch.P_hat for arch in c.architecture.values()} == {(256,) * 3, (256,) * 5}
+    assert (c.m, c.epochs, c.batch_size, c.gpu_memory_gib) == ((1, 2, 4), 50, 128, 11.0)
+    config["cnn"]["gpu_memory_gib"] = None  # the whole card
+    assert parse(config, SCHEMAS).cnn.gpu_memory_gib is None
+
+
 BAD = [
     (("spiral", "beta"), [0.0, 1e-2], "spiral.beta[0]"),
     (("spiral", "beta"), [-1e-3], "spiral.beta[0]"),
@@ -41,6 +50,8 @@ BAD = [
     (("spiral", "loss_scaling"), "median", "spiral.loss_scaling"),
     (("cnn", "architecture", "fashion_mnist", "lr"), [0.2, 0.05], "cnn.architecture.fashion_mnist.lr"),
     (("cnn", "architecture", "fashion_mnist", "space_to_depth_before"), [4], "space_to_depth_before"),
+    (("cnn", "gpu_memory_gib"), 0, "cnn.gpu_memory_gib"),
+    (("cnn", "gpu_memory_gib"), "11GiB", "cnn.gpu_memory_gib"),
 ]
 
 
