@@ -5,7 +5,7 @@ generated 28 x 28 images: a stage's time does not depend on pixel values or trai
 seconds per epoch and peak GPU memory of
 
 - ours: ``bmconvex.cnn.training.train_stage`` (data resident on the GPU, bf16 autocast,
-  channels-last, cuDNN autotuning, statistics synchronised once per epoch), and
+  channels-last, statistics synchronised once per epoch), and
 - plain: the same stage written and trained as a plain PyTorch program (tests/reference_cnn.py:
   float32 NCHW, a DataLoader feeding host batches),
 
@@ -43,7 +43,7 @@ def time_ours(stage, chain, data, batches, device):
     )  # fmt: skip
     model, chain = on_device(copy.deepcopy(stage), device), on_device(chain, device)
     quiet = Progress("benchmark", 1, batches, heartbeat_s=float("inf"))
-    train_stage(model, chain, data.head(10 * BATCH), settings, 0, progress=quiet)  # warm-up, autotuning
+    train_stage(model, chain, data.head(10 * BATCH), settings, 0, progress=quiet)  # warm-up
     row = train_stage(model, chain, data.head(batches * BATCH), settings, 0, progress=quiet)[0]
     return row["seconds"], row["peak_mem_gb"]
 

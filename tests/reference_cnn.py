@@ -1,7 +1,7 @@
 """The reference the project's CNN stage trainer is measured against: a BM stage (126) written and
 trained the way a plain PyTorch program would, with the weights of a :class:`BMStage`.
 
-Plain: NCHW float32 (no autocast, no channels-last, no cuDNN autotuning), the images normalised
+Plain: NCHW float32 (no autocast, no channels-last), the images normalised
 once on the host and served by a ``DataLoader`` (shuffled, pinned memory) one batch at a time to the
 device, the gate as a 0/1 float mask repeated to the P m channels, the frozen earlier stages
 recomputed per batch as in the project (their latents do not fit in memory).

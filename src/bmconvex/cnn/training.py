@@ -3,8 +3,9 @@
 Batches come from :mod:`bmconvex.cnn.loader`; the frozen earlier stages recompute a
 stage's input per batch (the latent of a whole dataset does not fit in memory); the loop keeps
 its statistics on the device and synchronises once per epoch. On a GPU the convs run in bf16
-in channels-last memory with cuDNN's autotuner on (PyTorch's performance tuning guide: the layout
-and precision of tensor-core convs).
+in channels-last memory (PyTorch's performance tuning guide: the layout of tensor-core convs).
+cuDNN's autotuner is left off: its trial workspaces would enter the peak memory of Fig. 6 and
+compete with the memory budget.
 """
 
 from __future__ import annotations
@@ -89,7 +90,6 @@ def train_stage(
     opt = torch.optim.SGD(params, lr=settings.lr, momentum=settings.momentum, weight_decay=settings.weight_decay)
     sched = torch.optim.lr_scheduler.StepLR(opt, settings.lr_step, settings.lr_gamma)
     if device.type == "cuda":
-        torch.backends.cudnn.benchmark = True  # the stage's shapes are fixed: autotune each conv once
         torch.cuda.reset_peak_memory_stats(device)
     rows = []
     for epoch in range(settings.epochs):
