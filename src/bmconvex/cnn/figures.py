@@ -68,7 +68,8 @@ def _time_panel(ax, groups, colors, stages_shown) -> None:
 
 
 def _memory_panel(ax, groups, colors, stages_shown, budget) -> None:
-    """Peak GPU memory; an out-of-memory stage is a hatched bar at what it needed at least."""
+    """Peak GPU memory; an out-of-memory stage is a hatched bar at what it needed at least (on a CPU
+    run: from shapes, the only bars of the panel, whose title says that nothing was measured)."""
     width = 0.8 / len(groups)
     for i, ((label, part), color) in enumerate(zip(groups, colors, strict=True)):
         x = part["stage"] - 0.4 + width * (i + 0.5)
@@ -81,10 +82,6 @@ def _memory_panel(ax, groups, colors, stages_shown, budget) -> None:
     if budget is not None:
         ax.axhline(budget, color="k", ls="--", lw=1)
         ax.text(stages_shown[0] - 0.45, budget, f" budget {budget:g} GiB", va="bottom", fontsize=7)
-    measured = pd.concat([part["peak_mem_gb"] for _, part in groups]).notna().any()
-    if not measured:
-        note = "peak GPU memory not measured (CPU run)"
-        ax.text(0.5, 0.6, note, transform=ax.transAxes, ha="center", fontsize=9, color="gray")
     ax.set(ylabel="peak GPU memory (GiB)", xlabel="stage", ylim=(0, None))
     ax.set(xticks=stages_shown, xlim=(stages_shown[0] - 0.5, stages_shown[-1] + 0.5))
 
@@ -101,8 +98,11 @@ def cost_figure(stages: pd.DataFrame, convex: pd.DataFrame) -> plt.Figure:
         _time_panel(time_ax, groups, colors, shown)
         _memory_panel(mem_ax, groups, colors, shown, budgets[0] if len(budgets) else None)
         time_ax.set_title(f"{NAMES[dataset]}: time per epoch")
-        mem_ax.set_title(f"{NAMES[dataset]}: peak GPU memory")
+        measured = pd.concat([part["peak_mem_gb"] for _, part in groups]).notna().any()
+        mem_ax.set_title(f"{NAMES[dataset]}: peak GPU memory" + ("" if measured else " not measured (CPU run)"))
         handles, _ = time_ax.get_legend_handles_labels()
-        time_ax.legend(handles=[*handles, Patch(**OOM, label="out of memory")], fontsize=7)
+        if any((part["status"] == "out of memory").any() for _, part in groups):
+            handles.append(Patch(**OOM, label="out of memory"))
+        time_ax.legend(handles=handles, fontsize=7)
     fig.tight_layout()
     return fig
