@@ -2,7 +2,7 @@
 
 Each final point is drawn with the rank condition it meets: R-hat of (27) rank-deficient
 (Cor. 3.10 / Lemma A.7), U and V full rank in the sense of (21) (Thm 3.5), both, or neither;
-red edges mark points that are not local minima to second order. Thm 3.4's bound is drawn beside
+red edges mark strict saddles (a clearly negative Hessian eigenvalue). Thm 3.4's bound is drawn beside
 each point; the rank of Z* and Cor. 3.10's head count d^2 + dc are marked by vertical lines.
 """
 
@@ -33,7 +33,7 @@ def rank_condition_scatter(ax, table: pd.DataFrame, x: str, jitter: float = 0.12
         rows = (table["rank_deficient"] == deficient) & (table["full_rank"] == full)
         if not rows.any():
             continue
-        edge = np.where(table.loc[rows, "second_order"], "k", "red")
+        edge = np.where(table.loc[rows, "strict_saddle"], "red", "k")
         ax.scatter(
             table.loc[rows, x] + offset[rows],
             table.loc[rows, "rel_gap"].clip(lower=FLOOR),
@@ -61,7 +61,7 @@ def legend_below(fig: plt.Figure, axes) -> None:
         for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
             found.setdefault(label, handle)
     bound = plt.Line2D([], [], marker="x", ls="", c="0.55", label="Thm 3.4 bound")
-    saddle = plt.Line2D([], [], marker="o", ls="", mfc="none", mec="red", label="not a 2nd-order local min")
+    saddle = plt.Line2D([], [], marker="o", ls="", mfc="none", mec="red", label="strict saddle (not a local min)")
     handles = [*found.values(), bound, saddle]
     fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=8)
 

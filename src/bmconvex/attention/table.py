@@ -2,8 +2,8 @@
 
 Besides the gaps of Thm 3.4 it carries what Thm 3.3, Thm 3.5 and Cor. 3.10 speak of: the rank
 of R-hat (27) and whether it is rank-deficient, whether U and V are full rank in the sense of
-(21), the rank of Z*, and whether the last iterate is a local minimum to second order (no
-Hessian eigenvalue below -saddle_tolerance).
+(21), the rank of Z*, and whether the last iterate is a strict saddle: a Hessian eigenvalue below
+-saddle_rtol * beta, so that it is not the local minimum Thm 3.3 and Cor. 3.10 speak of.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ COLUMNS = KEYS + [
     "rank_Z_star",
     "grad_norm",
     "hessian_min_eig",
-    "second_order",
+    "strict_saddle",
     "bm_objective",
     "solver",
     "solver_certified_gap",
@@ -41,7 +41,7 @@ class InvariantError(AssertionError):
     """A row contradicts d_hat <= p* <= p_hat: a bug, or an inaccurate p*."""
 
 
-def heads_table(bm_records: list[dict], convex_records: list[dict], saddle_tolerance: float) -> pd.DataFrame:
+def heads_table(bm_records: list[dict], convex_records: list[dict], saddle_rtol: float) -> pd.DataFrame:
     """Join each BM run with p* of (104) at its beta and compute the actual relative gap."""
     bm = pd.DataFrame(bm_records)
     convex = pd.DataFrame(convex_records)[["beta", "p_star", "rank_Z_star", "solver", "certified_gap"]]
@@ -51,7 +51,7 @@ def heads_table(bm_records: list[dict], convex_records: list[dict], saddle_toler
     if len(missing):
         raise ValueError(f"no optimum of (104) for the runs:\n{missing[KEYS].to_string(index=False)}")
     table["rel_gap"] = (table["p_hat"] - table["p_star"]) / table["p_star"]
-    table["second_order"] = table["hessian_min_eig"] >= -saddle_tolerance
+    table["strict_saddle"] = table["hessian_min_eig"] < -saddle_rtol * table["beta"]
     return table[COLUMNS].sort_values(KEYS, ignore_index=True)
 
 
