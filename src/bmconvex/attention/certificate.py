@@ -15,12 +15,12 @@ import numpy as np
 
 from bmconvex.attention.problem import AttentionProblem
 from bmconvex.bounds import relative_gap, thm34_epsilon
+from bmconvex.core.ranks import rank_conditions, stack_ranks
 
 
 def numerical_rank(A: np.ndarray, rtol: float) -> int:
     """The number of singular values of A above rtol times the largest one (0 for A = 0)."""
-    sigma = np.linalg.svd(A, compute_uv=False)
-    return int(np.sum(sigma > rtol * sigma[0])) if sigma.size and sigma[0] > 0 else 0
+    return int(stack_ranks(A[None], rtol)[0])
 
 
 def epsilon(problem: AttentionProblem, G: np.ndarray) -> float:
@@ -72,9 +72,7 @@ def bm_certificate(problem: AttentionProblem, U: np.ndarray, V: np.ndarray, rank
     p_hat = problem.convex_objective(Z)
     d_hat = lower_bound(problem, Z)
     grad_U, grad_V = problem.bm_gradients(U, V)
-    m = U.shape[1]
-    rank_U, rank_V = numerical_rank(U, rank_rtol), numerical_rank(V, rank_rtol)
-    rank_R = numerical_rank(np.vstack([U, V]), rank_rtol)
+    ranks = rank_conditions(U[None], V[None], rank_rtol)
     return {
         "p_hat": p_hat,
         "bm_objective": problem.bm_objective(U, V),
@@ -84,10 +82,10 @@ def bm_certificate(problem: AttentionProblem, U: np.ndarray, V: np.ndarray, rank
         "grad_norm": float(np.sqrt(np.sum(grad_U**2) + np.sum(grad_V**2))),
         "hessian_min_eig": hessian_min_eigenvalue(problem, U, V),
         "rank_rtol": rank_rtol,
-        "rank_U": rank_U,
-        "rank_V": rank_V,
-        "rank_Z": numerical_rank(Z, rank_rtol),
-        "rank_R": rank_R,
-        "rank_deficient": rank_R < m,
-        "full_rank": rank_U == rank_V == min(problem.shape),
+        "rank_U": ranks["ranks_U"][0],
+        "rank_V": ranks["ranks_V"][0],
+        "rank_Z": ranks["rank_Z"],
+        "rank_R": ranks["ranks_R"][0],
+        "rank_deficient": ranks["rank_deficient"],
+        "full_rank": ranks["full_rank"],
     }
