@@ -6,5 +6,5 @@
 - :mod:`~bmconvex.attention.certificate`: Thm 3.4's bound, d_hat, the ranks of Thm 3.3/3.5 and (27);
 - :mod:`~bmconvex.attention.convex`: p* of (104) through CVXPY, certified;
 - :mod:`~bmconvex.attention.experiment`: one unit of work per (beta, m, seed);
-- :mod:`~bmconvex.attention.table`, :mod:`~bmconvex.attention.figures`: the table and the figure.
+- :mod:`~bmconvex.attention.table`: the table (its figure: :mod:`bmconvex.theory.figures`).
 """

@@ -15,6 +15,7 @@ import numpy as np
 
 from bmconvex.attention.problem import AttentionProblem
 from bmconvex.bounds import relative_gap, thm34_epsilon
+from bmconvex.core.curvature import hessian_min_eigenvalue as min_eigenvalue
 from bmconvex.core.ranks import rank_conditions, stack_ranks
 
 
@@ -53,12 +54,7 @@ def fenchel_lower_bound(problem: AttentionProblem, Z: np.ndarray) -> float:
 
 def hessian_min_eigenvalue(problem: AttentionProblem, U: np.ndarray, V: np.ndarray) -> float:
     """The smallest eigenvalue of the BM objective's Hessian at (U, V), from exact products."""
-    n_U = U.size
-    H = np.empty((n_U + V.size, n_U + V.size))
-    for k, e in enumerate(np.eye(n_U + V.size)):
-        HU, HV = problem.bm_hessian_vector(U, V, e[:n_U].reshape(U.shape), e[n_U:].reshape(V.shape))
-        H[:, k] = np.concatenate([HU.ravel(), HV.ravel()])
-    return float(np.linalg.eigvalsh(0.5 * (H + H.T))[0])
+    return min_eigenvalue(lambda dU, dV: problem.bm_hessian_vector(U, V, dU, dV), U, V)
 
 
 def bm_certificate(problem: AttentionProblem, U: np.ndarray, V: np.ndarray, rank_rtol: float) -> dict:

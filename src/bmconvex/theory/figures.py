@@ -1,10 +1,12 @@
-"""Relative gap against the number of heads m (Cor. 3.10), one panel per beta, every seed shown.
+"""Relative gap against m with the rank conditions of the theorems marked, every seed shown.
 
-Each final point is drawn with the rank condition it meets: R-hat of (27) rank-deficient
-(Cor. 3.10 / Lemma A.7), U and V full rank in the sense of (21) (Thm 3.5), both, or neither;
-red edges mark strict saddles (a clearly negative Hessian eigenvalue). Thm 3.4's bound is drawn beside
-each point; the rank of Z* and Cor. 3.10's head count d^2 + dc are marked by vertical lines.
-"""
+One panel per beta, for linear self-attention (heads m, Cor. 3.10) and the spiral's gated-ReLU
+MLP (factors m per arrangement, Thm 3.3). Each final point is drawn with the rank condition it
+meets: R-hat = [U; V] rank-deficient (Thm 3.3, Lemma A.7, Cor. 3.10), U and V full rank in the
+sense of (21) (Thm 3.5), both, or neither; red edges mark strict saddles (a clearly negative
+Hessian eigenvalue). Thm 3.4's bound is drawn beside each point; vertical lines mark the rank of
+Z* and the m past which Thm 3.3 / Cor. 3.10 exclude spurious local minima (d_c + d_r: d^2 + dc
+heads, d + c factors per arrangement)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ import pandas as pd  # noqa: E402
 
 FLOOR = 1e-12  # gaps at or below this (solver round-off: p_hat may undercut p* by ~1e-11) sit on the floor
 CONDITIONS = {  # (rank_deficient, full_rank) -> label, marker, colour
-    (True, False): ("R-hat rank-deficient (Cor. 3.10)", "o", "C0"),
+    (True, False): ("[U; V] rank-deficient (Thm 3.3, Cor. 3.10)", "o", "C0"),
     (False, True): ("U, V full rank (21) (Thm 3.5)", "s", "C1"),
     (True, True): ("both", "D", "C2"),
     (False, False): ("neither", "^", "C7"),
@@ -47,11 +49,10 @@ def rank_condition_scatter(ax, table: pd.DataFrame, x: str, jitter: float = 0.12
     ax.set_yscale("log")
 
 
-def mark_ranks(ax, rank_star: int, heads_bound: int) -> None:
-    """Vertical lines at rank(Z*) and at Cor. 3.10's bound d^2 + dc (or d_c + d_r of Thm 3.3)."""
-    for x, style, color, text in ((rank_star, "--", "C4", "rank Z*"), (heads_bound, ":", "C3", "$d^2 + dc$")):
-        ax.axvline(x, ls=style, c=color, lw=1)
-        ax.text(x, 1.0, f" {text} = {x}", transform=ax.get_xaxis_transform(), color=color, fontsize=7, va="top")
+def mark_m(ax, x: int, text: str, style: str, color: str) -> None:
+    """A labelled vertical line at m = x."""
+    ax.axvline(x, ls=style, c=color, lw=1)
+    ax.text(x, 1.0, f" {text} = {x}", transform=ax.get_xaxis_transform(), color=color, fontsize=7, va="top")
 
 
 def legend_below(fig: plt.Figure, axes) -> None:
@@ -67,16 +68,34 @@ def legend_below(fig: plt.Figure, axes) -> None:
 
 
 def heads_figure(table: pd.DataFrame, d: int, c: int) -> plt.Figure:
-    """Gap against m for each beta, with rank(Z*) and d^2 + dc marked."""
+    """Self-attention: gap against the heads m for each beta, rank(Z*) and d^2 + dc marked."""
     betas = sorted(table["beta"].unique())
     fig, axes = plt.subplots(1, len(betas), figsize=(4.6 * len(betas), 3.6), squeeze=False, sharey=True)
     for ax, beta in zip(axes[0], betas, strict=True):
         rows = table[table["beta"] == beta]
         rank_condition_scatter(ax, rows, "m")
-        mark_ranks(ax, int(rows["rank_Z_star"].iloc[0]), d * d + d * c)
+        mark_m(ax, int(rows["rank_Z_star"].iloc[0]), "rank Z*", "--", "C4")
+        mark_m(ax, d * d + d * c, "$d^2 + dc$", ":", "C3")
         ax.set(title=rf"$\beta$ = {beta:g}", xlabel="heads m", xticks=sorted(rows["m"].unique()))
     axes[0, 0].set_ylabel(r"relative gap $(\hat p - p^*)/p^*$")
     legend_below(fig, axes[0])
     fig.suptitle(f"Linear self-attention (26), d = {d}, c = {c}: GD's last iterate per seed (floor {FLOOR:g})")
+    fig.tight_layout()
+    return fig
+
+
+def spiral_figure(table: pd.DataFrame, d: int, c: int) -> plt.Figure:
+    """Spiral: gap against m for each (n, beta), max_j rank(Z*_j) and d + c marked (Thm 3.3)."""
+    panels = sorted(table.groupby(["n", "beta"]).groups)
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.6), squeeze=False, sharey=True)
+    for ax, (n, beta) in zip(axes[0], panels, strict=True):
+        rows = table[(table["n"] == n) & (table["beta"] == beta)]
+        rank_condition_scatter(ax, rows, "m")
+        mark_m(ax, int(rows["max_rank_Z_star"].max()), "max$_j$ rank $Z^*_j$", "--", "C4")
+        mark_m(ax, d + c, "$d + c$", ":", "C3")
+        ax.set(title=rf"n = {n}, $\beta$ = {beta:g}", xlabel="m per arrangement", xticks=sorted(rows["m"].unique()))
+    axes[0, 0].set_ylabel(r"relative gap $(\hat p - p^*)/p^*$")
+    legend_below(fig, axes[0])
+    fig.suptitle(f"Gated-ReLU MLP (18) on the spiral: GD's last iterate per seed (floor {FLOOR:g})")
     fig.tight_layout()
     return fig
