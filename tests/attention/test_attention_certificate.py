@@ -12,7 +12,7 @@ from bmconvex.attention.certificate import (
     numerical_rank,
 )
 from bmconvex.attention.convex import solve_convex
-from bmconvex.convex import SolverError
+from bmconvex.solvers import SolverError
 
 
 @pytest.mark.parametrize("beta", [0.05, 0.4])

@@ -5,7 +5,7 @@ import pytest
 
 from bmconvex.attention import experiment
 from bmconvex.attention.table import COLUMNS, InvariantError, check_invariants, heads_table
-from bmconvex.training import GDSettings
+from bmconvex.mlp.training import GDSettings
 
 
 @pytest.fixture(scope="module")

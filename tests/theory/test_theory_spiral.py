@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from conftest import svt
 
-from bmconvex.bounds import thm34_epsilon
+from bmconvex.core.certificate import thm34_epsilon
+from bmconvex.mlp.training import init_factors
 from bmconvex.theory.spiral import bm_hessian_vector, curvature, sweep_table
-from bmconvex.training import init_factors
 
 
 def test_hessian_vector_product_matches_finite_differences_of_gradients(spiral_problem):

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from bmconvex.attention.problem import AttentionProblem
-from bmconvex.bounds import relative_gap, thm34_epsilon
+from bmconvex.core.certificate import lower_bound as thm34_lower_bound
+from bmconvex.core.certificate import relative_gap, thm34_epsilon
 from bmconvex.core.curvature import hessian_min_eigenvalue as min_eigenvalue
 from bmconvex.core.ranks import rank_conditions, stack_ranks
 
@@ -32,7 +33,7 @@ def epsilon(problem: AttentionProblem, G: np.ndarray) -> float:
 def lower_bound(problem: AttentionProblem, Z: np.ndarray) -> float:
     """d_hat = (F(A(Z)) - <G, Z>) / (1 + eps) <= p*, valid at any Z (App. A.7, eqs. 60-64)."""
     G = problem.grad_Z(Z)
-    return (problem.F(problem.predict(Z)) - float(np.vdot(G, Z))) / (1.0 + epsilon(problem, G))
+    return thm34_lower_bound(problem.F(problem.predict(Z)), float(np.vdot(G, Z)), epsilon(problem, G))
 
 
 def fenchel_lower_bound(problem: AttentionProblem, Z: np.ndarray) -> float:

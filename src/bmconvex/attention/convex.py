@@ -15,7 +15,8 @@ import numpy as np
 
 from bmconvex.attention.certificate import fenchel_lower_bound
 from bmconvex.attention.problem import AttentionProblem
-from bmconvex.convex import ConvexSolution, SolverError, resolve_solver, solver_options
+from bmconvex.solvers import ConvexSolution, SolverError, resolve_solver
+from bmconvex.solvers.cvxpy_path import solver_options
 
 SOLVERS = ("auto", "MOSEK", "CLARABEL")
 

@@ -15,8 +15,8 @@ from bmconvex.attention.convex import solve_convex
 from bmconvex.attention.data import Sequences, make_sequences
 from bmconvex.attention.problem import AttentionProblem
 from bmconvex.attention.training import init_factors, train_gd
-from bmconvex.convex import ConvexSolution
-from bmconvex.training import GDSettings, TrainResult
+from bmconvex.mlp.training import GDSettings, TrainResult
+from bmconvex.solvers import ConvexSolution
 
 INIT_STREAM = 1
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 
 from bmconvex.attention.problem import AttentionProblem
-from bmconvex.training import DivergenceError, GDSettings, ReduceLROnPlateau, TrainResult
+from bmconvex.mlp.training import DivergenceError, GDSettings, ReduceLROnPlateau, TrainResult
 
 
 def init_factors(problem: AttentionProblem, m: int, init_std: float, rng: np.random.Generator):

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from bmconvex.core.curvature import hessian_min_eigenvalue
-from bmconvex.problem import GatedReLUProblem
+from bmconvex.mlp.problem import GatedReLUProblem
 
 KEYS = ["n", "beta", "m", "seed"]
 COLUMNS = KEYS + [
