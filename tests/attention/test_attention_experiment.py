@@ -15,11 +15,11 @@ def records(tmp_path_factory):
     bm, convex = [], []
     for beta in (0.05, 0.2):
         problem = experiment.make_problem(path, beta)
-        convex.append({"beta": beta, **experiment.run_convex(problem, "CLARABEL", 1e-10, 1e-4)[1]})
+        convex.append({"beta": beta, **experiment.run_convex(problem, "CLARABEL", 1e-10)[1]})
         for m in (1, 4):
             for seed in (0, 1):
                 _, record = experiment.run_bm(
-                    problem, m, seed, 0.1, GDSettings(epochs=6000, lr=0.05, plateau_threshold=0.0), 1e-4
+                    problem, m, seed, 0.1, GDSettings(epochs=6000, lr=0.05, plateau_threshold=0.0)
                 )
                 bm.append({"beta": beta, "seed": seed, **record})
     return bm, convex
@@ -54,7 +54,7 @@ def test_runs_are_reproducible(tmp_path):
     path = str(tmp_path / "data.npz")
     experiment.make_data(path, n=6, s=3, d=2, c=2, teacher_heads=1, noise=0.1, seed=3)
     problem = experiment.make_problem(path, 0.1)
-    runs = [experiment.run_bm(problem, 2, 4, 0.1, GDSettings(epochs=200, lr=0.01), 1e-4) for _ in range(2)]
+    runs = [experiment.run_bm(problem, 2, 4, 0.1, GDSettings(epochs=200, lr=0.01)) for _ in range(2)]
     np.testing.assert_array_equal(runs[0][0].U, runs[1][0].U)
     assert {k: v for k, v in runs[0][1].items() if k != "seconds"} == {
         k: v for k, v in runs[1][1].items() if k != "seconds"

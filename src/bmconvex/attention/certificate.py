@@ -17,7 +17,7 @@ from bmconvex.attention.problem import AttentionProblem
 from bmconvex.core.certificate import lower_bound as thm34_lower_bound
 from bmconvex.core.certificate import relative_gap, thm34_epsilon
 from bmconvex.core.curvature import hessian_min_eigenvalue as min_eigenvalue
-from bmconvex.core.ranks import rank_conditions, stack_ranks
+from bmconvex.core.ranks import RANK_RTOL, rank_conditions, stack_ranks
 
 
 def numerical_rank(A: np.ndarray, rtol: float) -> int:
@@ -58,7 +58,7 @@ def hessian_min_eigenvalue(problem: AttentionProblem, U: np.ndarray, V: np.ndarr
     return min_eigenvalue(lambda dU, dV: problem.bm_hessian_vector(U, V, dU, dV), U, V)
 
 
-def bm_certificate(problem: AttentionProblem, U: np.ndarray, V: np.ndarray, rank_rtol: float) -> dict:
+def bm_certificate(problem: AttentionProblem, U: np.ndarray, V: np.ndarray, rank_rtol: float = RANK_RTOL) -> dict:
     """Thm 3.4's bound, d_hat <= p*, and the ranks of Thm 3.3/3.5 and Cor. 3.10 at a BM point.
 
     p_hat is the objective of (104) at Z = U V^T; grad_norm is the Frobenius norm of the BM

@@ -15,6 +15,7 @@ from bmconvex.attention.convex import solve_convex
 from bmconvex.attention.data import Sequences, make_sequences
 from bmconvex.attention.problem import AttentionProblem
 from bmconvex.attention.training import init_factors, train_gd
+from bmconvex.core.ranks import RANK_RTOL
 from bmconvex.mlp.training import GDSettings, TrainResult
 from bmconvex.solvers import ConvexSolution
 
@@ -39,7 +40,7 @@ def make_problem(data_path: str, beta: float) -> AttentionProblem:
 
 
 def run_bm(
-    problem: AttentionProblem, m: int, seed: int, init_std: float, settings: GDSettings, rank_rtol: float, log_every=0
+    problem: AttentionProblem, m: int, seed: int, init_std: float, settings: GDSettings, log_every=0
 ) -> tuple[TrainResult, dict]:
     """Train (26) with m heads from the seed's init and certify its last iterate against (104)."""
     U, V = init_factors(problem, m, init_std, np.random.default_rng([INIT_STREAM, seed]))
@@ -53,7 +54,7 @@ def run_bm(
         "epochs": settings.epochs,
         "final_lr": float(result.lr[-1]),
         "seconds": result.seconds,
-        **bm_certificate(problem, result.U, result.V, rank_rtol),
+        **bm_certificate(problem, result.U, result.V),
     }
     finite = ("p_hat", "d_hat", "bm_objective", "rel_gap_bound", "grad_norm", "hessian_min_eig")
     if not all(np.isfinite(record[key]) for key in finite):
@@ -62,10 +63,8 @@ def run_bm(
     return result, record
 
 
-def run_convex(
-    problem: AttentionProblem, solver: str, tolerance: float, rank_rtol: float
-) -> tuple[ConvexSolution, dict]:
-    """p* of (104), its certified accuracy and the rank of Z* (singular values above rank_rtol * max)."""
+def run_convex(problem: AttentionProblem, solver: str, tolerance: float) -> tuple[ConvexSolution, dict]:
+    """p* of (104), its certified accuracy and the rank of Z* (singular values above RANK_RTOL * max)."""
     log.info(
         "solving (104) with %s: d = %d, c = %d, n = %d, beta = %g",
         solver,
@@ -79,9 +78,9 @@ def run_convex(
         "p_star": solution.p_star,
         "p_star_lower_bound": solution.lower_bound,
         "certified_gap": solution.certified_gap,
-        "rank_Z_star": numerical_rank(solution.Z, rank_rtol),
+        "rank_Z_star": numerical_rank(solution.Z, RANK_RTOL),
         "singular_values_Z_star": np.linalg.svd(solution.Z, compute_uv=False).tolist(),
-        "rank_rtol": rank_rtol,
+        "rank_rtol": RANK_RTOL,
         "solver": solution.solver,
         "tolerance": solution.tolerance,
         "seconds": solution.seconds,

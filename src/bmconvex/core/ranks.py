@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
+# Singular values below RANK_RTOL times the largest count as zero: GD's shrunk factors sit below
+# 1e-6 of the largest after the paper's 20000 epochs, interior-point solutions' zeros below 1e-7.
+RANK_RTOL = 1e-4
+
 
 def stack_ranks(A: np.ndarray, rtol: float) -> np.ndarray:
     """Rank of each matrix of the stack A (P, a, b), relative to the stack's largest singular value."""
