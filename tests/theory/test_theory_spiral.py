@@ -55,14 +55,16 @@ def test_sweep_table_marks_strict_saddles_relative_to_beta():
             "rank_deficient": True,
             "full_rank": False,
             "grad_norm": 1e-6,
-            "hessian_min_eig": eig,
             "final_lr": 1e-7,
         }
-        for m, eig in ((1, -1e-3), (2, -1e-5))
+        for m in (1, 2)
     ]
+    curvature = [{"n": 3, "beta": 0.1, "m": m, "seed": 0, "hessian_min_eig": e} for m, e in ((1, -1e-3), (2, -1e-5))]
     convex = [{"n": 3, "beta": 0.1, "seed": 0, "p_star": 1.0, "rank_Z_star": 2, "max_rank_Z_star": 1}]
-    table = sweep_table(bm, convex, saddle_rtol=1e-3)
+    table = sweep_table(bm, convex, curvature, saddle_rtol=1e-3)
     assert table["strict_saddle"].tolist() == [True, False]  # -1e-3 < -1e-4 <= -1e-5
     assert table["rel_gap"].tolist() == pytest.approx([0.1, 0.1])
     with pytest.raises(ValueError, match="no optimum"):
-        sweep_table(bm, [{**convex[0], "seed": 1}], saddle_rtol=1e-3)
+        sweep_table(bm, [{**convex[0], "seed": 1}], curvature, saddle_rtol=1e-3)
+    with pytest.raises(ValueError, match="no curvature"):
+        sweep_table(bm, convex, curvature[:1], saddle_rtol=1e-3)

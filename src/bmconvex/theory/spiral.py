@@ -14,6 +14,9 @@ import pandas as pd
 
 from bmconvex.core.curvature import hessian_min_eigenvalue
 from bmconvex.mlp.problem import GatedReLUProblem
+from bmconvex.mlp.spiral import N_CLASSES
+
+SPIRAL_D, SPIRAL_C = 2, N_CLASSES  # points in the plane, three classes: d_c + d_r = 5 (Sec. 4.1)
 
 KEYS = ["n", "beta", "m", "seed"]
 COLUMNS = KEYS + [
@@ -58,14 +61,17 @@ def curvature(problem: GatedReLUProblem, U: np.ndarray, V: np.ndarray) -> float:
     return hessian_min_eigenvalue(bm_hessian_vector(problem, U, V), U, V)
 
 
-def sweep_table(bm_records: list[dict], convex_records: list[dict], saddle_rtol: float) -> pd.DataFrame:
+def sweep_table(
+    bm_records: list[dict], convex_records: list[dict], curvature_records: list[dict], saddle_rtol: float
+) -> pd.DataFrame:
     """One row per spiral run of the m sweep; strict saddle: lambda_min < -saddle_rtol * beta."""
-    bm = pd.DataFrame(bm_records)
+    bm = pd.DataFrame(bm_records).merge(pd.DataFrame(curvature_records), on=KEYS, how="left", validate="one_to_one")
     convex = pd.DataFrame(convex_records)[["n", "beta", "seed", "p_star", "rank_Z_star", "max_rank_Z_star"]]
     table = bm.merge(convex, on=["n", "beta", "seed"], how="left", validate="many_to_one")
-    missing = table[table["p_star"].isna()]
-    if len(missing):
-        raise ValueError(f"no optimum of (5) for the runs:\n{missing[KEYS].to_string(index=False)}")
+    for column, what in (("p_star", "optimum of (5)"), ("hessian_min_eig", "curvature")):
+        missing = table[table[column].isna()]
+        if len(missing):
+            raise ValueError(f"no {what} for the runs:\n{missing[KEYS].to_string(index=False)}")
     table["rel_gap"] = (table["p_hat"] - table["p_star"]) / table["p_star"]
     table["strict_saddle"] = table["hessian_min_eig"] < -saddle_rtol * table["beta"]
     return table[COLUMNS].sort_values(KEYS, ignore_index=True)
