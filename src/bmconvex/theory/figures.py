@@ -43,7 +43,7 @@ def rank_condition_scatter(ax, table: pd.DataFrame, x: str, jitter: float = 0.12
             c=color,
             s=30,
             edgecolors=edge,
-            linewidths=0.8,
+            linewidths=1.2,
             label=label,
         )
     ax.set_yscale("log")
