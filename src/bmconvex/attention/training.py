@@ -1,6 +1,6 @@
 """The paper's full-batch GD (App. C.1) on the BM factorisation (26) of linear self-attention.
 
-Heavy-ball steps and the reduce-on-plateau rule are the spiral trainer's (:mod:`bmconvex.training`:
+Heavy-ball steps and the reduce-on-plateau rule are the spiral trainer's (:mod:`bmconvex.mlp.training`:
 its settings, schedule and divergence error are reused); the gradients are the closed forms of
 :meth:`AttentionProblem.bm_gradients` on the factors U = [vec(U_j)], V = [vec(V_j^T)], computed
 from the design's Gram matrix so that an epoch costs the same whatever n is.
