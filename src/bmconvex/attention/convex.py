@@ -9,14 +9,12 @@ own certificate of accuracy.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 from bmconvex.attention.certificate import fenchel_lower_bound
 from bmconvex.attention.problem import AttentionProblem
-from bmconvex.solvers import ConvexSolution, SolverError, resolve_solver
-from bmconvex.solvers.cvxpy_path import solver_options
+from bmconvex.solvers import ConvexSolution, SolverError, cvxpy_path, resolve_solver
+from bmconvex.solvers.base import certified_solution
 
 SOLVERS = ("auto", "MOSEK", "CLARABEL")
 
@@ -40,23 +38,5 @@ def solve_convex(problem: AttentionProblem, solver: str, tolerance: float) -> Co
     W = cp.reshape(Z, (d**3, c), order="C")  # the design's layout of Z (see problem.py)
     fit = 0.5 * problem.s * (cp.sum_squares(R @ W - QtY) + residual)
     program = cp.Problem(cp.Minimize(fit + problem.beta * cp.normNuc(Z)))
-    start = time.perf_counter()
-    try:
-        program.solve(solver=solver, **solver_options(solver, tolerance))
-    except cp.error.SolverError as err:
-        raise SolverError(f"{solver} failed on program (104): {err}") from err
-    seconds = time.perf_counter() - start
-    if program.status != cp.OPTIMAL:
-        raise SolverError(
-            f"{solver} returned status {program.status!r}, not 'optimal'; p* of (104) would be inaccurate"
-        )
-    Z_star = np.asarray(Z.value)
-    return ConvexSolution(
-        Z=Z_star,
-        p_star=problem.convex_objective(Z_star),
-        lower_bound=fenchel_lower_bound(problem, Z_star),
-        solver=solver,
-        status="optimal",
-        tolerance=tolerance,
-        seconds=seconds,
-    )
+    seconds = cvxpy_path.run(program, solver, tolerance, "program (104)")
+    return certified_solution(problem, np.asarray(Z.value), solver, tolerance, seconds, fenchel_lower_bound)

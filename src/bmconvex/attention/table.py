@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bmconvex.core.certificate import GAP_COLUMNS
+
 KEYS = ["beta", "m", "seed"]
 COLUMNS = KEYS + [
-    "p_star",
-    "p_hat",
-    "d_hat",
-    "rel_gap",
-    "rel_gap_bound",
-    "certified_gap",
+    *GAP_COLUMNS,
     "rank_R",
     "rank_deficient",
     "rank_U",

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bmconvex.core.certificate import GAP_COLUMNS
+
 KEYS = ["n", "beta", "m", "seed"]
 COLUMNS = KEYS + [
     "P",
-    "p_star",
-    "p_hat",
-    "d_hat",
-    "rel_gap",
-    "rel_gap_bound",
-    "certified_gap",
+    *GAP_COLUMNS,
     "solver",
     "solver_certified_gap",
     "epochs",

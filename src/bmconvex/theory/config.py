@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bmconvex.core.specs import ConfigError
 from bmconvex.mlp.training import GDSettings
-from bmconvex.solvers import SolverError, resolve_solver
+from bmconvex.solvers import SolverSettings
 
 
 @dataclass(frozen=True)
@@ -28,14 +27,6 @@ class AttentionData:
 
 
 @dataclass(frozen=True)
-class AttentionConvex:
-    """Solver of program (104) and the tolerance handed to it."""
-
-    solver: str
-    tolerance: float
-
-
-@dataclass(frozen=True)
 class AttentionSpec:
     """Grid (beta, m, seeds) and settings of the linear self-attention experiment."""
 
@@ -46,7 +37,7 @@ class AttentionSpec:
     init_std: float
     gd: GDSettings
     log_every: int
-    convex: AttentionConvex
+    convex: SolverSettings
     check_tolerance: float
 
     @property
@@ -73,7 +64,4 @@ class TheorySpec:
 
     def check(self) -> None:
         """What the schema cannot see: the solver of (104) must be able to run on this machine."""
-        try:
-            resolve_solver(self.attention.convex.solver)
-        except SolverError as err:
-            raise ConfigError(f"theory.attention.convex.solver: {err}") from None
+        self.attention.convex.check("theory.attention.convex")

@@ -67,35 +67,39 @@ def legend_below(fig: plt.Figure, axes) -> None:
     fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=8)
 
 
-def heads_figure(table: pd.DataFrame, d: int, c: int) -> plt.Figure:
-    """Self-attention: gap against the heads m for each beta, rank(Z*) and d^2 + dc marked."""
-    betas = sorted(table["beta"].unique())
-    fig, axes = plt.subplots(1, len(betas), figsize=(4.6 * len(betas), 3.6), squeeze=False, sharey=True)
-    for ax, beta in zip(axes[0], betas, strict=True):
-        rows = table[table["beta"] == beta]
+def gap_against_m(panels: list[tuple[str, pd.DataFrame, list]], xlabel: str, title: str) -> plt.Figure:
+    """One panel per (title, rows, marks): the gap of each run against m, marks (m, label, style, colour)."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.6), squeeze=False, sharey=True)
+    for ax, (panel_title, rows, marks) in zip(axes[0], panels, strict=True):
         rank_condition_scatter(ax, rows, "m")
-        mark_m(ax, int(rows["rank_Z_star"].iloc[0]), "rank Z*", "--", "C4")
-        mark_m(ax, d * d + d * c, "$d^2 + dc$", ":", "C3")
-        ax.set(title=rf"$\beta$ = {beta:g}", xlabel="heads m", xticks=sorted(rows["m"].unique()))
+        for mark in marks:
+            mark_m(ax, *mark)
+        ax.set(title=panel_title, xlabel=xlabel, xticks=sorted(rows["m"].unique()))
     axes[0, 0].set_ylabel(r"relative gap $(\hat p - p^*)/p^*$")
     legend_below(fig, axes[0])
-    fig.suptitle(f"Linear self-attention (26), d = {d}, c = {c}: GD's last iterate per seed (floor {FLOOR:g})")
+    fig.suptitle(f"{title}: GD's last iterate per seed (floor {FLOOR:g})")
     fig.tight_layout()
     return fig
+
+
+def heads_figure(table: pd.DataFrame, d: int, c: int) -> plt.Figure:
+    """Self-attention: gap against the heads m for each beta, rank(Z*) and d^2 + dc marked."""
+    panels = []
+    for beta in sorted(table["beta"].unique()):
+        rows = table[table["beta"] == beta]
+        marks = [(int(rows["rank_Z_star"].iloc[0]), "rank Z*", "--", "C4"), (d * d + d * c, "$d^2 + dc$", ":", "C3")]
+        panels.append((rf"$\beta$ = {beta:g}", rows, marks))
+    return gap_against_m(panels, "heads m", f"Linear self-attention (26), d = {d}, c = {c}")
 
 
 def spiral_figure(table: pd.DataFrame, d: int, c: int) -> plt.Figure:
     """Spiral: gap against m for each (n, beta), max_j rank(Z*_j) and d + c marked (Thm 3.3)."""
-    panels = sorted(table.groupby(["n", "beta"]).groups)
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.6), squeeze=False, sharey=True)
-    for ax, (n, beta) in zip(axes[0], panels, strict=True):
+    panels = []
+    for n, beta in sorted(table.groupby(["n", "beta"]).groups):
         rows = table[(table["n"] == n) & (table["beta"] == beta)]
-        rank_condition_scatter(ax, rows, "m")
-        mark_m(ax, int(rows["max_rank_Z_star"].max()), "max$_j$ rank $Z^*_j$", "--", "C4")
-        mark_m(ax, d + c, "$d + c$", ":", "C3")
-        ax.set(title=rf"n = {n}, $\beta$ = {beta:g}", xlabel="m per arrangement", xticks=sorted(rows["m"].unique()))
-    axes[0, 0].set_ylabel(r"relative gap $(\hat p - p^*)/p^*$")
-    legend_below(fig, axes[0])
-    fig.suptitle(f"Gated-ReLU MLP (18) on the spiral: GD's last iterate per seed (floor {FLOOR:g})")
-    fig.tight_layout()
-    return fig
+        marks = [
+            (int(rows["max_rank_Z_star"].max()), "max$_j$ rank $Z^*_j$", "--", "C4"),
+            (d + c, "$d + c$", ":", "C3"),
+        ]
+        panels.append((rf"n = {n}, $\beta$ = {beta:g}", rows, marks))
+    return gap_against_m(panels, "m per arrangement", "Gated-ReLU MLP (18) on the spiral")

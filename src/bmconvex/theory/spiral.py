@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 
 from bmconvex.core.curvature import hessian_min_eigenvalue
+from bmconvex.mlp.gaps import KEYS
 from bmconvex.mlp.problem import GatedReLUProblem
 from bmconvex.mlp.spiral import N_CLASSES
 
 SPIRAL_D, SPIRAL_C = 2, N_CLASSES  # points in the plane, three classes: d_c + d_r = 5 (Sec. 4.1)
 
-KEYS = ["n", "beta", "m", "seed"]
 COLUMNS = KEYS + [
     "P",
     "p_star",
