@@ -113,3 +113,70 @@ def cnn_targets():
         "results/figures/fig6_cnn_time_memory.pdf",
         "results/tables/cnn_accuracy.md",
     ]
+
+
+# --- theory: the paper's remaining theorems (rules/theory.smk) ---------------------------
+ATTENTION = CFG.theory.attention
+SWEEP = CFG.theory.spiral_m_sweep
+
+
+def attention_bm_records(wildcards):
+    return expand(
+        "results/theory/attention/bm/beta{beta}_m{m}_seed{seed}.json",
+        beta=map(beta_label, ATTENTION.beta),
+        m=ATTENTION.m,
+        seed=ATTENTION.seeds,
+    )
+
+
+def attention_convex_records(wildcards):
+    return expand(
+        "results/theory/attention/convex/beta{beta}.json",
+        beta=map(beta_label, ATTENTION.beta),
+    )
+
+
+def sweep_bm_records(wildcards):
+    """The spiral runs of the m sweep: made by rule spiral_bm, shared with the paper's grid."""
+    return expand(
+        "results/spiral/bm/n{n}_beta{beta}_m{m}_seed{seed}.json",
+        n=SWEEP.n,
+        beta=map(beta_label, SWEEP.beta),
+        m=SWEEP.m,
+        seed=SWEEP.seeds,
+    )
+
+
+def sweep_convex_records(wildcards):
+    return expand(
+        "results/spiral/convex/n{n}_beta{beta}_seed{seed}.json",
+        n=SWEEP.n,
+        beta=map(beta_label, SWEEP.beta),
+        seed=SWEEP.seeds,
+    )
+
+
+def sweep_curvature_records(wildcards):
+    return expand(
+        "results/theory/spiral/curvature/n{n}_beta{beta}_seed{seed}.json",
+        n=SWEEP.n,
+        beta=map(beta_label, SWEEP.beta),
+        seed=SWEEP.seeds,
+    )
+
+
+def sweep_factors(wildcards):
+    """The factors of every m of one (n, beta, seed) of the sweep, in the order of SWEEP.m."""
+    return [
+        f"results/spiral/bm/n{wildcards.n}_beta{wildcards.beta}_m{m}_seed{wildcards.seed}.npz"
+        for m in SWEEP.m
+    ]
+
+
+def theory_targets():
+    return [
+        "results/theory/attention_heads.csv",
+        "results/figures/theory_attention_heads.pdf",
+        "results/theory/spiral_m_sweep.csv",
+        "results/figures/theory_spiral_m_sweep.pdf",
+    ]

@@ -14,14 +14,16 @@ from pathlib import Path
 from bmconvex.cnn.config import CNNSpec
 from bmconvex.core.specs import ConfigError, build, validate
 from bmconvex.mlp.config import SpiralSpec
+from bmconvex.theory.config import TheorySpec
 
-SECTIONS = {"spiral": SpiralSpec, "cnn": CNNSpec}
+SECTIONS = {"spiral": SpiralSpec, "cnn": CNNSpec, "theory": TheorySpec}
 
 
 @dataclass(frozen=True)
 class WorkflowConfig:
     spiral: SpiralSpec
     cnn: CNNSpec
+    theory: TheorySpec
 
 
 def parse(config: dict, schemas: Path) -> WorkflowConfig:

@@ -22,6 +22,10 @@ import math
 
 import numpy as np
 
+# The columns every gap table shares: p*, the upper and lower bounds of a BM point, the actual
+# relative gap (p_hat - p*) / p*, Thm 3.4's eps and the certified gap (p_hat - d_hat) / d_hat.
+GAP_COLUMNS = ["p_star", "p_hat", "d_hat", "rel_gap", "rel_gap_bound", "certified_gap"]
+
 
 def max_spectral_norm(G) -> float:
     """max_j ||G_j||_2 over a stack (P, a, b) of matrices, a NumPy array or a torch tensor."""

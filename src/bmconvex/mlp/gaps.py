@@ -1,22 +1,22 @@
 """The tidy gap table of the spiral experiment and the invariants it must satisfy (Sec. 4.1).
 
 One row per BM run (n, beta, m, seed): p_star from program (5), p_hat and d_hat from the BM
-point, the actual relative gap (p_hat - p*) / p*, Thm 3.4's bound and the certified gap.
+point, the actual relative gap (p_hat - p*) / p*, Thm 3.4's bound and the certified gap; then the
+rank conditions of Thm 3.3 / 3.5 at the BM point (:mod:`bmconvex.core.ranks`): rank_Z = sum_j
+rank Z_j, rank_Z_star the same for the optimum of (5), rank_deficient (rank [U_j; V_j] < m for all
+j), full_rank (rank U_j = rank V_j = min(d, c) for all j), and the relative threshold rank_rtol.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from bmconvex.core.certificate import GAP_COLUMNS
+
 KEYS = ["n", "beta", "m", "seed"]
 COLUMNS = KEYS + [
     "P",
-    "p_star",
-    "p_hat",
-    "d_hat",
-    "rel_gap",
-    "rel_gap_bound",
-    "certified_gap",
+    *GAP_COLUMNS,
     "solver",
     "solver_certified_gap",
     "epochs",
@@ -25,6 +25,11 @@ COLUMNS = KEYS + [
     "lr0",
     "restarts",
     "final_lr",
+    "rank_Z",
+    "rank_Z_star",
+    "rank_deficient",
+    "full_rank",
+    "rank_rtol",
 ]
 
 
@@ -35,7 +40,7 @@ class InvariantError(AssertionError):
 def gap_table(bm_records: list[dict], convex_records: list[dict]) -> pd.DataFrame:
     """Join each BM run with the optimum of (5) for its (n, beta, seed) and compute the gaps."""
     bm = pd.DataFrame(bm_records)
-    convex = pd.DataFrame(convex_records)[["n", "beta", "seed", "p_star", "solver", "certified_gap"]]
+    convex = pd.DataFrame(convex_records)[["n", "beta", "seed", "p_star", "solver", "certified_gap", "rank_Z_star"]]
     convex = convex.rename(columns={"certified_gap": "solver_certified_gap"})
     table = bm.merge(convex, on=["n", "beta", "seed"], how="left", validate="many_to_one")
     missing = table[table["p_star"].isna()]
