@@ -15,14 +15,16 @@ from bmconvex.cnn.config import CNNSpec
 from bmconvex.core.finite import non_finite
 from bmconvex.core.specs import ConfigError, build, suggest, validate
 from bmconvex.mlp.config import SpiralSpec
+from bmconvex.theory.config import TheorySpec
 
-SECTIONS = {"spiral": SpiralSpec, "cnn": CNNSpec}
+SECTIONS = {"spiral": SpiralSpec, "cnn": CNNSpec, "theory": TheorySpec}
 
 
 @dataclass(frozen=True)
 class WorkflowConfig:
     spiral: SpiralSpec
     cnn: CNNSpec
+    theory: TheorySpec
 
 
 def parse(config: dict, schemas: Path) -> WorkflowConfig:

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 import torch
 
-from bmconvex.core.certificate import max_spectral_norm
+from bmconvex.core.certificate import InvariantError, max_spectral_norm
 from bmconvex.core.finite import NonFiniteError
 from bmconvex.mlp.experiment import run_bm
-from bmconvex.mlp.gaps import InvariantError, check_invariants
+from bmconvex.mlp.gaps import check_invariants
 from bmconvex.mlp.training import Divergence, DivergenceError, GDSettings, train_gd
 from bmconvex.solvers import SolverError
 from bmconvex.solvers.base import certified_solution

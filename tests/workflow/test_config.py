@@ -27,6 +27,15 @@ def test_default_config_is_the_paper_grid(config):
     assert s.convex.solver == "auto"
 
 
+def test_default_cnn_config_is_the_papers(config):
+    """App. C.2: P-hat = 256 at every stage, m in {1, 2, 4}, 50 epochs; the budget of a 1080 Ti (C.3)."""
+    c = parse(config, SCHEMAS).cnn
+    assert {arch.P_hat for arch in c.architecture.values()} == {(256,) * 3, (256,) * 5}
+    assert (c.m, c.epochs, c.batch_size, c.gpu_memory_gib) == ((1, 2, 4), 50, 128, 11.0)
+    config["cnn"]["gpu_memory_gib"] = None  # the whole card
+    assert parse(config, SCHEMAS).cnn.gpu_memory_gib is None
+
+
 def test_workflow_stops_before_any_job_on_a_bad_config(tmp_path, config):
     config["spiral"]["beta"] = [-1e-3]
     bad = tmp_path / "bad.yaml"

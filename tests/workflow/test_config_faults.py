@@ -91,6 +91,14 @@ BAD = [
     ),
     ("cnn.convex.m_chain", 3, "cnn.convex.m_chain"),
     ("cnn.architecture.cifar10", DROP, "cnn.architecture.cifar10"),
+    ("cnn.gpu_memory_gib", 0, "cnn.gpu_memory_gib"),
+    ("cnn.gpu_memory_gib", "11GiB", "cnn.gpu_memory_gib"),
+    ("theory.saddle_rtol", -1e-4, "theory.saddle_rtol"),
+    ("theory.attention.m", [0, 1], "theory.attention.m[0]"),
+    ("theory.attention.data.d", 2.0, "theory.attention.data.d"),
+    ("theory.attention.gd.lr", 0.0, "theory.attention.gd.lr"),
+    ("theory.attention.convex.solver", "GUROBI", "theory.attention.convex.solver"),
+    ("theory.spiral_m_sweep.n", [50], "theory.spiral_m_sweep.n[0]"),
     # missing keys and sections
     ("spiral.gd.lr", DROP, "spiral.gd.lr"),
     ("spiral.convex", DROP, "spiral.convex"),
@@ -104,6 +112,7 @@ MISSPELT = [
     ("cnn.convex.max_batches", "max_batch", "did you mean max_batches?"),
     ("cnn.data.verify", "verfy", "did you mean verify?"),
     ("spiral", "spirals", "did you mean spiral?"),
+    ("theory.attention.seeds", "seed", "did you mean seeds?"),
 ]
 UNKNOWN = [("spiral.gd.nesterov", True), ("spiral.data.size", 3), ("cnn.lr", 0.1), ("extra", {})]
 

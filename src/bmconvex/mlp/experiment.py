@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from bmconvex.core.ranks import RANK_RTOL, rank_conditions
 from bmconvex.mlp.certificate import bm_certificate
 from bmconvex.mlp.problem import GatedReLUProblem
 from bmconvex.mlp.seeds import INIT_STREAM, rng
@@ -52,6 +53,7 @@ def run_bm(
         "final_lr": float(result.lr[-1]),
         "seconds": result.seconds,
         **bm_certificate(problem, result.U, result.V),
+        **rank_conditions(result.U, result.V, RANK_RTOL),  # Thm 3.3, Thm 3.5
     }
     log.info("done in %.2f s: %s", result.seconds, record)
     return result, record
