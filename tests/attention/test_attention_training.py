@@ -63,6 +63,14 @@ def test_divergence_is_raised_with_the_epoch():
         train_gd(pr, *init_factors(pr, 3, 1.0, np.random.default_rng(0)), GDSettings(epochs=2000, lr=50.0))
 
 
+@pytest.mark.parametrize("lr", [1e150, 1e300])
+def test_overflow_in_the_last_step_is_a_divergence(lr):
+    """One epoch: the objective before the step is finite, the point after it is not."""
+    _, pr = sequences_problem()
+    with pytest.raises(DivergenceError, match="diverged in its last step"):
+        train_gd(pr, *init_factors(pr, 3, 0.1, np.random.default_rng(0)), GDSettings(epochs=1, lr=lr))
+
+
 def test_no_heads_is_refused():
     _, pr = sequences_problem()
     with pytest.raises(ValueError, match="m must be >= 1"):

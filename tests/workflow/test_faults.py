@@ -211,6 +211,7 @@ def cnn_done(tmp_path_factory):
     return workdir
 
 
+CONVEX = "results/cnn/fashion_mnist/convex"
 STAGE3 = {f"results/cnn/fashion_mnist/m{m}/stage3.{ext}" for m in (1, 2) for ext in ("pt", "json")}
 
 
@@ -218,12 +219,12 @@ STAGE3 = {f"results/cnn/fashion_mnist/m{m}/stage3.{ext}" for m in (1, 2) for ext
     ("key", "value", "changed"),
     [
         # the convex-form timings of Fig. 6 only, never a BM stage
-        ("convex.max_batches", 3, {f"results/cnn/fashion_mnist/convex/stage{s}.json" for s in (1, 2, 3)}),
+        ("convex.max_batches", 3, {f"{CONVEX}/stage{s}.{ext}" for s in (1, 2, 3) for ext in ("pt", "json")}),
         # the lr of stage 3: stage 3 of each chain and its convex form, not stages 1, 2
         (
             "architecture.fashion_mnist.lr",
             [0.05, 0.05, 0.02],
-            STAGE3 | {"results/cnn/fashion_mnist/convex/stage3.json"},
+            STAGE3 | {f"{CONVEX}/stage3.{ext}" for ext in ("pt", "json")},
         ),
     ],
     ids=["max_batches", "stage3_lr"],
