@@ -8,8 +8,8 @@ import numpy as np  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 from bmconvex.attention.experiment import make_problem, run_bm  # noqa: E402
+from bmconvex.core.gd import GDSettings  # noqa: E402
 from bmconvex.core.records import write_json  # noqa: E402
-from bmconvex.mlp.training import GDSettings  # noqa: E402
 
 wc, params = snakemake.wildcards, snakemake.params
 problem = make_problem(snakemake.input.data, float(wc.beta))

@@ -6,7 +6,7 @@ import pytest
 from bmconvex.attention import experiment
 from bmconvex.attention.table import COLUMNS, check_invariants, heads_table
 from bmconvex.core.certificate import InvariantError
-from bmconvex.mlp.training import GDSettings
+from bmconvex.core.gd import GDSettings
 
 
 @pytest.fixture(scope="module")

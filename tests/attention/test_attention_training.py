@@ -7,7 +7,7 @@ from attention_cases import denoising_problem, sequences_problem, svt_optimum
 from bmconvex.attention.certificate import bm_certificate
 from bmconvex.attention.convex import solve_convex
 from bmconvex.attention.training import init_factors, train_gd
-from bmconvex.mlp.training import DivergenceError, GDSettings
+from bmconvex.core.gd import DivergenceError, GDSettings
 
 SETTINGS = GDSettings(epochs=5000, lr=0.2, plateau_threshold=0.0)
 

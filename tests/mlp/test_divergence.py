@@ -9,9 +9,10 @@ import torch
 
 from bmconvex.core.certificate import InvariantError, max_spectral_norm
 from bmconvex.core.finite import NonFiniteError
+from bmconvex.core.gd import Divergence, DivergenceError, GDSettings
 from bmconvex.mlp.experiment import run_bm
 from bmconvex.mlp.gaps import check_invariants
-from bmconvex.mlp.training import Divergence, DivergenceError, GDSettings, train_gd
+from bmconvex.mlp.training import train_gd
 from bmconvex.solvers import SolverError
 from bmconvex.solvers.base import certified_solution
 

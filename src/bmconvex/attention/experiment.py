@@ -15,8 +15,8 @@ from bmconvex.attention.convex import solve_convex
 from bmconvex.attention.data import Sequences, make_sequences
 from bmconvex.attention.problem import AttentionProblem
 from bmconvex.attention.training import init_factors, train_gd
+from bmconvex.core.gd import GDSettings, TrainResult
 from bmconvex.core.ranks import RANK_RTOL
-from bmconvex.mlp.training import GDSettings, TrainResult
 from bmconvex.solvers import ConvexSolution
 
 INIT_STREAM = 1
@@ -48,7 +48,7 @@ def run_bm(
     def progress(epoch: int, objective: float, lr: float) -> None:
         log.info("epoch %6d / %d  objective %.12g  lr %.3g", epoch, settings.epochs, objective, lr)
 
-    result = train_gd(problem, U, V, settings, progress, log_every)
+    result = train_gd(problem, U, V, settings, progress=progress, progress_every=log_every)
     record = {
         "m": m,
         "epochs": settings.epochs,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bmconvex.mlp.training import Divergence, GDSettings
+from bmconvex.core.gd import Divergence, GDSettings
 from bmconvex.solvers import SolverSettings
 
 

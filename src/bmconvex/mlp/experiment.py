@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from bmconvex.core.gd import Divergence, DivergenceError, GDSettings, TrainResult
 from bmconvex.core.ranks import RANK_RTOL, rank_conditions
 from bmconvex.mlp.certificate import bm_certificate
 from bmconvex.mlp.problem import GatedReLUProblem
 from bmconvex.mlp.seeds import INIT_STREAM, rng
-from bmconvex.mlp.training import Divergence, DivergenceError, GDSettings, TrainResult, init_factors, train_gd
+from bmconvex.mlp.training import init_factors, train_gd
 
 log = logging.getLogger("bmconvex")
 
@@ -38,7 +39,7 @@ def run_bm(
     for attempt, lr in enumerate(lrs):
         settings = replace(settings, lr=lr)
         try:
-            result = train_gd(problem, U, V, settings, progress, log_every)
+            result = train_gd(problem, U, V, settings, progress=progress, progress_every=log_every)
             break
         except DivergenceError as err:
             if attempt == divergence.restarts:

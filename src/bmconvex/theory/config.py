@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bmconvex.mlp.training import GDSettings
+from bmconvex.core.gd import GDSettings
 from bmconvex.solvers import SolverSettings
 
 
