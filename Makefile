@@ -16,7 +16,7 @@ $(BIN)/.installed: pyproject.toml envs/constraints.txt
 setup: $(BIN)/.installed
 
 reproduce: setup
-	$(BIN)/snakemake --profile workflow/profiles/default --cores $(CORES)
+	$(BIN)/snakemake --cores $(CORES)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,9 +1,9 @@
 # Reproduces "Scaling Convex Neural Networks with Burer-Monteiro Factorization"
 # (Sahiner, Ergen, Ozturkler, Pauly, Mardani, Pilanci; ICLR 2024).
 #
-#   snakemake --profile workflow/profiles/default          # everything
-#   snakemake --profile workflow/profiles/default spiral   # one experiment
-#   snakemake --profile workflow/profiles/default cnn      # the CNN experiment (GPU)
+#   snakemake            # everything (profiles/default is found by itself: all cores, one GPU job at a time)
+#   snakemake spiral     # one experiment
+#   snakemake cnn        # the CNN experiment (GPU)
 from pathlib import Path
 
 from snakemake.utils import min_version

@@ -49,7 +49,7 @@ rule cnn_stage:
         "../envs/bmconvex.yaml"
     threads: 4
     resources:
-        gpu=1,
+        gpu_job=1,
         mem_mb=16000,
         runtime=240,
     params:
@@ -74,7 +74,7 @@ rule cnn_convex_stage:
         "../envs/bmconvex.yaml"
     threads: 4
     resources:
-        gpu=1,
+        gpu_job=1,
         mem_mb=16000,
         runtime=120,
     params:
