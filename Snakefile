@@ -21,6 +21,7 @@ report: "workflow/report/workflow.rst"
 include: "rules/common.smk"
 include: "rules/spiral.smk"
 include: "rules/cnn.smk"
+include: "rules/report.smk"
 
 
 rule all:

@@ -50,6 +50,8 @@ def spiral_targets():
         f"results/figures/fig2_spiral_gap_n{SPIRAL.fig2_n}.pdf",
         "results/figures/fig3_spiral_data.pdf",
         "results/tables/spiral_gaps.md",
+        "results/report/spiral/gaps.html",
+        "results/report/spiral/gap_summary.html",
     ]
     if SPIRAL.fig4_ns:
         targets.append("results/figures/fig4_spiral_gap_small_n.pdf")
@@ -108,4 +110,6 @@ def cnn_targets():
         "results/figures/fig5_cnn_train_accuracy.pdf",
         "results/figures/fig6_cnn_time_memory.pdf",
         "results/tables/cnn_accuracy.md",
+        "results/report/cnn/accuracy.html",
+        "results/report/cnn/stages.html",
     ]
