@@ -46,8 +46,8 @@ def test_slurm_profile_replaces_the_default_one(workdir, monkeypatch):
     _, args = parse_args(["-n", "--workflow-profile", "profiles/slurm"])
     assert args.executor == "slurm"
     assert "gpu_job" not in args.resources  # no local one-GPU limit on a cluster
-    assert args.groups == {rule: "spiral_runs" for rule in ("spiral_arrangement", "spiral_bm", "spiral_convex")}
-    assert args.group_components["spiral_runs"] > 1 and args.cores == 8
+    assert args.groups == {"spiral_bm": "spiral_bm_runs", "spiral_convex": "spiral_solves"}
+    assert min(args.group_components.values()) > 1 and args.cores == 8
 
 
 def runtimes(resource) -> list[int]:
@@ -66,7 +66,7 @@ def test_slurm_profile_maps_the_gpu_jobs_and_grows_runtime_with_the_attempt(work
         assert resources["gpu"].value == 1 and "gres" not in resources  # sbatch --gpus=1 unless switched
         first, second, third = runtimes(resources["runtime"])
         assert first >= 60 and second == 2 * first and third == 3 * first
-    for rule in ("spiral_arrangement", "spiral_bm", "spiral_convex"):
+    for rule in ("spiral_bm", "spiral_convex"):
         first, second, _ = runtimes(args.set_resources[rule]["runtime"])
         assert second == 2 * first
     assert runtimes(args.default_resources["runtime"]) == [30, 60, 90]
