@@ -70,3 +70,14 @@ def test_slurm_profile_maps_the_gpu_jobs_and_grows_runtime_with_the_attempt(work
         first, second, _ = runtimes(args.set_resources[rule]["runtime"])
         assert second == 2 * first
     assert runtimes(args.default_resources["runtime"]) == [30, 60, 90]
+
+
+def test_rich_progress_logger_is_installed_and_runs(workdir):
+    """`snakemake --logger rich` (snakemake-logger-plugin-rich, from `make setup`): live progress on a terminal."""
+    tiny = str(ROOT / "tests" / "configs" / "tiny.yaml")
+    cmd = [sys.executable, "-m", "snakemake", "results/spiral/data/n6.npz", "--cores", "1", "--logger", "rich"]
+    result = subprocess.run([*cmd, "--configfile", tiny], cwd=workdir, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout + result.stderr
+    assert "Workflow start" in out and "Workflow Finished" in out  # the plugin's panels, not Snakemake's own log
+    assert "steps (100%) done" not in out
