@@ -47,7 +47,7 @@ def test_slurm_profile_replaces_the_default_one(workdir, monkeypatch):
     assert args.executor == "slurm"
     assert "gpu_job" not in args.resources  # no local one-GPU limit on a cluster
     assert args.groups == {"spiral_bm": "spiral_bm_runs", "spiral_convex": "spiral_solves"}
-    assert min(args.group_components.values()) > 1 and args.cores == 8
+    assert min(args.group_components.values()) > 1 and args.cores == 4
 
 
 def runtimes(resource) -> list[int]:
