@@ -3,8 +3,14 @@
 # checkpoints of the earlier ones (a killed chain resumes from its last finished stage);
 # the convex chain (23), each convex stage on the convex stages before it, for the time/memory
 # comparison of Fig. 6 (an out-of-memory is a result); figures and table.
-# GPU jobs: `gpu=1` asks SLURM for a card per job; `gpu_slots` shares one local card (the
-# profile's `gpu_slots` says how many stage jobs run on it at once; a convex stage takes all).
+# GPU jobs: `gpu_job` is neutral; the SLURM profile maps it to a card per job (--gpus or --gres),
+# the local profile's `gpu_job` says how many stage jobs share the one card (a convex stage takes all).
+
+
+# Download and figures: on a cluster they run where snakemake runs (compute nodes may be offline).
+localrules:
+    cnn_data,
+    cnn_report,
 
 
 rule cnn:
@@ -54,8 +60,7 @@ rule cnn_stage:
         "../envs/bmconvex.yaml"
     threads: 4
     resources:
-        gpu=1,
-        gpu_slots=1,
+        gpu_job=1,
         mem_mb=16000,
         runtime=240,
     params:
@@ -82,8 +87,7 @@ rule cnn_convex_stage:
         "../envs/bmconvex.yaml"
     threads: 4
     resources:
-        gpu=1,
-        gpu_slots=gpu_slots_per_card(),  # alone on the card: its time per epoch is Fig. 6's
+        gpu_job=gpu_jobs_per_card(),  # alone on the card: its time per epoch is Fig. 6's
         mem_mb=16000,
         runtime=120,
     params:
@@ -120,11 +124,7 @@ rule cnn_report:
             caption="../workflow/report/fig6.rst",
             category="CNN",
         ),
-        table=report(
-            "results/tables/cnn_accuracy.md",
-            caption="../workflow/report/cnn_table.rst",
-            category="CNN",
-        ),
+        table="results/tables/cnn_accuracy.md",
     log:
         "results/logs/cnn/report.log",
     benchmark:

@@ -51,6 +51,8 @@ def spiral_targets():
         f"results/figures/fig2_spiral_gap_n{SPIRAL.fig2_n}.pdf",
         "results/figures/fig3_spiral_data.pdf",
         "results/tables/spiral_gaps.md",
+        "results/report/spiral/gaps.html",
+        "results/report/spiral/gap_summary.html",
     ]
     if SPIRAL.fig4_ns:
         targets.append("results/figures/fig4_spiral_gap_small_n.pdf")
@@ -84,9 +86,9 @@ def cnn_convex_job(wildcards):
     return asdict(CNN.convex_job(wildcards.dataset, int(wildcards.stage)))
 
 
-def gpu_slots_per_card():
-    """The profile's `gpu_slots` (CNN stage jobs sharing the card at once; 1 when unset)."""
-    slots = workflow.global_resources.get("gpu_slots").value
+def gpu_jobs_per_card():
+    """The profile's `gpu_job` (CNN stage jobs sharing the card at once; 1 when unset)."""
+    slots = workflow.global_resources.get("gpu_job").value
     return 1 if slots is None else slots
 
 
@@ -113,6 +115,8 @@ def cnn_targets():
         "results/figures/fig5_cnn_train_accuracy.pdf",
         "results/figures/fig6_cnn_time_memory.pdf",
         "results/tables/cnn_accuracy.md",
+        "results/report/cnn/accuracy.html",
+        "results/report/cnn/stages.html",
     ]
 
 
@@ -180,6 +184,8 @@ def theory_targets():
         "results/figures/theory_attention_heads.pdf",
         "results/theory/spiral_m_sweep.csv",
         "results/figures/theory_spiral_m_sweep.pdf",
+        "results/report/theory/attention_heads.html",
+        "results/report/theory/spiral_m_sweep.html",
     ]
 
 

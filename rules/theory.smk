@@ -4,6 +4,15 @@
 # the sweep's grid -> Hessian curvature of their last iterates -> table -> figure.
 
 
+# Data, tables and figures: on a cluster they run where snakemake runs.
+localrules:
+    theory_attention_data,
+    theory_attention_table,
+    theory_attention_figure,
+    theory_spiral_sweep,
+    theory_spiral_figure,
+
+
 rule theory:
     """The self-attention table and figure, and the spiral m-sweep table and figure."""
     input:
@@ -88,11 +97,7 @@ rule theory_attention_table:
         bm=attention_bm_records,
         convex=attention_convex_records,
     output:
-        table=report(
-            "results/theory/attention_heads.csv",
-            caption="../workflow/report/theory_attention_table.rst",
-            category="Theory",
-        ),
+        table="results/theory/attention_heads.csv",
     log:
         "results/logs/theory/attention/table.log",
     benchmark:
@@ -173,11 +178,7 @@ rule theory_spiral_sweep:
         convex=sweep_convex_records,
         curvature=sweep_curvature_records,
     output:
-        table=report(
-            "results/theory/spiral_m_sweep.csv",
-            caption="../workflow/report/theory_spiral_table.rst",
-            category="Theory",
-        ),
+        table="results/theory/spiral_m_sweep.csv",
     log:
         "results/logs/theory/spiral/sweep.log",
     benchmark:

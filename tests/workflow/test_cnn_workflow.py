@@ -25,7 +25,7 @@ def test_the_rest_resumes_from_the_last_finished_stage(runs):
     assert partial.returncode == 0, partial.stderr[-3000:]
     assert jobs_run(partial) == {"cnn_data": 1, "cnn_stage": 5}
     assert full.returncode == 0, full.stderr[-3000:]
-    assert jobs_run(full) == {"cnn_stage": 1, "cnn_convex_stage": 3, "cnn_report": 1, "cnn": 1}
+    assert jobs_run(full) == {"cnn_stage": 1, "cnn_convex_stage": 3, "cnn_report": 1, "cnn_report_tables": 1, "cnn": 1}
 
 
 def test_metrics_figures_and_table(runs):
