@@ -3,8 +3,9 @@
 One subpackage per architecture of the paper, around a shared core:
 
 - :mod:`bmconvex.core`: what every architecture uses: the certificate of Thm 3.4 (eps and the
-  lower bound d_hat, for NumPy and torch), result records, job logs, figure saving, typed config
-  specs and the code digest that re-runs a job when its code changes;
+  lower bound d_hat, for NumPy and torch), the paper's GD for any BM factorisation, ranks and
+  curvature of BM points, result records (finite or refused), job logs, figure saving, typed
+  config specs and the code digest that re-runs a job when its code changes;
 - :mod:`bmconvex.solvers`: one entry point, ``solve(problem, solver, tolerance)``, for the convex
   program (5) (MOSEK, Clarabel through CVXPY, Clarabel direct), each answer certified;
 - :mod:`bmconvex.mlp`: the gated-ReLU MLP of Sec. 4.1: spiral data, arrangements, programs (5) and
