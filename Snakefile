@@ -1,7 +1,7 @@
 # Reproduces "Scaling Convex Neural Networks with Burer-Monteiro Factorization"
 # (Sahiner, Ergen, Ozturkler, Pauly, Mardani, Pilanci; ICLR 2024).
 #
-#   snakemake            # spiral + theory (profiles/default is found by itself: all cores, one GPU job at a time)
+#   snakemake            # the spiral experiment (profiles/default is found by itself: all cores, one GPU job at a time)
 #   snakemake spiral     # one experiment
 #   snakemake cnn        # the CNN experiment (GPU)
 #   snakemake theory     # the remaining theorems (docs/theory)
@@ -26,10 +26,9 @@ include: "rules/theory.smk"
 include: "rules/report.smk"
 
 
-# Everything that runs on a CPU in minutes: the paper's spiral experiment and the theory checks.
-# The CNN (GPU) and the certified-solver scaling (hours at its largest sizes) are their own targets.
+# The paper's CPU experiment. The theory checks (minutes), the CNN (GPU) and the certified-solver
+# scaling (hours at its largest sizes) are their own targets; `make reproduce` builds all and theory.
 rule all:
     default_target: True
     input:
         rules.spiral.input,
-        rules.theory.input,

@@ -46,7 +46,8 @@ def test_slurm_profile_replaces_the_default_one(workdir, monkeypatch):
     _, args = parse_args(["-n", "--workflow-profile", "profiles/slurm"])
     assert args.executor == "slurm"
     assert "gpu_job" not in args.resources  # no local one-GPU limit on a cluster
-    assert args.groups == {"spiral_bm": "spiral_bm_runs", "spiral_convex": "spiral_solves"}
+    assert args.groups["spiral_bm"] == "spiral_bm_runs" and args.groups["spiral_convex"] == "spiral_solves"
+    assert set(args.groups.values()) == set(args.group_components)  # every group has its size
     assert min(args.group_components.values()) > 1 and args.cores == 4
 
 
