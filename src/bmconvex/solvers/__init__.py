@@ -1,0 +1,1 @@
+"""Solvers of the gated-ReLU convex program (5)."""
