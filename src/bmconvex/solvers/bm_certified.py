@@ -141,10 +141,10 @@ def solve_bm_certified(operator, beta: float, settings: BMSettings = BMSettings(
             target /= 2  # the fast certificate disagrees in the last digits: aim lower
         result.Z, result.bracket = Z, fast
         U, V, grown = grow(U, V, ranks, G, beta, operator.curvature)
-        result.grown += grown.size
+        result.grown += int(grown.sum())
         if out_of_budget():
             result.status = "budget"
-        elif grown.size == 0 and not run.stopped_by_checkpoint:
+        elif not grown.any() and not run.stopped_by_checkpoint:
             result.status = "stalled"  # L-BFGS can make no more progress and no pattern can grow
     if result.status != "certified":
         result.bracket = certify(exact, result.Z, beta)[0]

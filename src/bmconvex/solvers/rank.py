@@ -9,14 +9,14 @@ zero under (quasi-)gradient steps on (18) (their gradient G_j v + beta u vanishe
 Growth. If the certificate fails because ||G_j||_2 > beta for some pattern, (U, V) is not a global
 optimum: the direction Z_j + tau u v^T along the top singular pair (u, v) of -G_j decreases the
 objective of (5) at the rate beta - ||G_j||_2 < 0. Appending sqrt(tau) (u, v) as a new column
-is the rank-incremental step of Burer-Monteiro methods (Burer & Monteiro 2003, 2005; Journee,
+(here one column per singular value of G_j above beta, see :func:`grow`) is the rank-incremental
+step of Burer-Monteiro methods (Burer & Monteiro 2003, 2005; Journee,
 Bach, Absil & Sepulchre, SIAM J. Optim. 2010, for the PSD cone; Mishra, Meyer, Bach & Sepulchre,
 SIAM J. Optim. 2013, for trace-norm penalties; Haeffele & Vidal 2019's meta-algorithm for
 factorised regularisers); a rank-deficient local minimum of (18) is global (Thm 3.3; Bach et al.
 2008, Haeffele et al. 2014), so growth is needed only at stationary points that are not
 second-order critical, e.g. a pattern held at rank m when its optimum has rank > m. All violating
-patterns grow at once with one exact line search for tau on the quadratic
-tau * sum_j (beta - ||G_j||_2) + tau^2 <Delta, K Delta> / 2.
+patterns grow at once with one exact line search.
 """
 
 from __future__ import annotations
@@ -35,22 +35,29 @@ def balance(Z: np.ndarray, drop: float) -> tuple[np.ndarray, np.ndarray, np.ndar
 
 
 def grow(U, V, ranks, G, beta: float, curvature) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Append sqrt(tau) (u_j, v_j) to each pattern with ||G_j||_2 > beta and rank < min(d, c).
+    """Append columns sqrt(tau w_i) (u_i, v_i) for the singular pairs of -G_j with sigma_i > beta.
 
-    ``curvature(Delta)`` is <Delta, K Delta> = s ||sum_j D_j X Delta_j||^2. Returns the new
-    factors and the indices of the patterns that grew (empty when none can).
+    w_i = sigma_i - beta, so the added Delta_j = sum_i w_i u_i v_i^T = SVT_beta(-G_j) is the
+    proximal-gradient direction of the nuclear norm; at most min(d, c) - rank_j pairs per pattern.
+    ``curvature(Delta)`` is <Delta, K Delta> = s ||sum_j D_j X Delta_j||^2, and
+    tau = sum w_i (sigma_i - beta) / <Delta, K Delta> minimises (18) along the new columns.
+    Returns the new factors and the number of columns added per pattern (all zero when none can grow).
     """
     P, d, c = G.shape
     L, S, Rt = np.linalg.svd(-G, full_matrices=False)
-    grown = np.nonzero((S[:, 0] > beta) & (ranks < min(d, c)))[0]
-    if grown.size == 0:
-        return U, V, grown
-    Delta = np.zeros_like(G)
-    Delta[grown] = L[grown, :, :1] @ Rt[grown, :1, :]
-    tau = float(np.sum(S[grown, 0] - beta)) / curvature(Delta)
-    m = max(U.shape[2], int(ranks[grown].max()) + 1)
+    W = np.maximum(S - beta, 0.0)
+    W[np.arange(min(d, c))[None, :] >= (min(d, c) - ranks)[:, None]] = 0.0  # room left per pattern
+    added = (W > 0).sum(axis=1)
+    if not added.any():
+        return U, V, added
+    Delta = (L * W[:, None, :]) @ Rt
+    tau = float(np.sum(W * W)) / curvature(Delta)
+    m = max(U.shape[2], int((ranks + added).max()))
     U = np.concatenate([U, np.zeros((P, d, m - U.shape[2]))], axis=2)
     V = np.concatenate([V, np.zeros((P, c, m - V.shape[2]))], axis=2)
-    U[grown, :, ranks[grown]] = np.sqrt(tau) * L[grown, :, 0]
-    V[grown, :, ranks[grown]] = np.sqrt(tau) * Rt[grown, 0, :]
-    return U, V, grown
+    for j in np.nonzero(added)[0]:
+        new = slice(ranks[j], ranks[j] + added[j])
+        root = np.sqrt(tau * W[j, : added[j]])
+        U[j, :, new] = L[j, :, : added[j]] * root
+        V[j, :, new] = Rt[j, : added[j], :].T * root
+    return U, V, added
