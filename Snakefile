@@ -4,12 +4,15 @@
 #   snakemake --profile workflow/profiles/default          # everything
 #   snakemake --profile workflow/profiles/default spiral   # one experiment
 #   snakemake --profile workflow/profiles/default cnn      # the CNN experiment (GPU)
+from pathlib import Path
+
 from snakemake.utils import min_version
 
 min_version("9.0")
 
 
-configfile: "config.yaml"
+# The default config sits beside this file, wherever snakemake is started from (-s path/Snakefile).
+configfile: Path(workflow.basedir) / "config.yaml"
 
 
 report: "workflow/report/workflow.rst"

@@ -30,13 +30,13 @@ import pandas as pd
 import torch
 from threadpoolctl import threadpool_limits
 
-from bmconvex import spiral
-from bmconvex.conic import solve_conic
-from bmconvex.problem import GatedReLUProblem
+from bmconvex.mlp import spiral
+from bmconvex.mlp.arrangements import arrangement_for_seed
+from bmconvex.mlp.problem import GatedReLUProblem
 from bmconvex.solvers.bm_certified import BMSettings
 from bmconvex.solvers.certified import solve_certified
+from bmconvex.solvers.clarabel_direct import solve as solve_conic
 from bmconvex.solvers.fista import FISTASettings
-from bmconvex.spiral_experiment import make_arrangement
 
 VARIANTS = {
     "BM prototype (m = d + c, memory 10)": ("BM", {"settings": BMSettings(m0=5, memory=10)}),
@@ -50,7 +50,7 @@ VARIANTS = {
 
 def problem(n: int, beta: float) -> GatedReLUProblem:
     data = spiral.make_spiral(n, 0.2, 0)
-    return GatedReLUProblem(data.X, data.Y, make_arrangement(data, 100, 0).D, beta)
+    return GatedReLUProblem(data.X, data.Y, arrangement_for_seed(data.X, 100, 0).D, beta)
 
 
 def clarabel_child(n: int, beta: float) -> None:

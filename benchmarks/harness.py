@@ -25,24 +25,26 @@ from pathlib import Path
 
 import pandas as pd
 import torch
-from baseline import autograd_gd
 from threadpoolctl import threadpool_limits
 
-from bmconvex import spiral
-from bmconvex.bounds import relative_gap
-from bmconvex.conic import solve_conic
-from bmconvex.convex import mosek_license_error, solve_convex
-from bmconvex.problem import GatedReLUProblem
-from bmconvex.spiral_experiment import INIT_STREAM, make_arrangement, rng
-from bmconvex.training import GDSettings, init_factors, train_gd
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the reference implementations live with the tests
+from reference_autograd import autograd_gd  # noqa: E402
+
+from bmconvex.core.certificate import relative_gap  # noqa: E402
+from bmconvex.mlp import spiral  # noqa: E402
+from bmconvex.mlp.arrangements import arrangement_for_seed  # noqa: E402
+from bmconvex.mlp.problem import GatedReLUProblem  # noqa: E402
+from bmconvex.mlp.seeds import INIT_STREAM, rng  # noqa: E402
+from bmconvex.mlp.training import GDSettings, init_factors, train_gd  # noqa: E402
+from bmconvex.solvers import clarabel_direct, cvxpy_path, mosek_license_error  # noqa: E402
+
 SIZES = [(150, 100, [1, 2, 5]), (600, 400, [2])]
 
 
 def problem(n: int, P_hat: int, beta: float) -> GatedReLUProblem:
     data = spiral.make_spiral(n, 0.2, 0)
-    arrangement = make_arrangement(data, P_hat, 0)
+    arrangement = arrangement_for_seed(data.X, P_hat, 0)
     return GatedReLUProblem(data.X, data.Y, arrangement.D, beta)
 
 
@@ -81,11 +83,11 @@ def bench_trainers(epochs: int) -> list[dict]:
 
 def bench_solvers() -> list[dict]:
     paths = {
-        "CVXPY+CLARABEL": lambda pr: solve_convex(pr, "CLARABEL", 1e-9),
-        "CLARABEL_DIRECT": lambda pr: solve_conic(pr, 1e-9),
+        "CVXPY+CLARABEL": lambda pr: cvxpy_path.solve(pr, "CLARABEL", 1e-9),
+        "CLARABEL_DIRECT": lambda pr: clarabel_direct.solve(pr, 1e-9),
     }
     if mosek_license_error() is None:
-        paths["CVXPY+MOSEK"] = lambda pr: solve_convex(pr, "MOSEK", 1e-9)
+        paths["CVXPY+MOSEK"] = lambda pr: cvxpy_path.solve(pr, "MOSEK", 1e-9)
     rows = []
     for n, P_hat, _ in SIZES:
         for beta in (1e-4, 1e-2):

@@ -26,8 +26,9 @@ rule cnn_data:
         mem_mb=4000,
         runtime=30,
     params:
-        root=CNN["data"]["root"],
-        verify=CNN["data"]["verify"],
+        root=CNN.data.root,
+        verify=CNN.data.verify,
+        code=code("cnn_data.py"),
     script:
         "../scripts/cnn_data.py"
 
@@ -52,7 +53,8 @@ rule cnn_stage:
         mem_mb=16000,
         runtime=240,
     params:
-        cnn=CNN,
+        job=cnn_stage_job,
+        code=code("cnn_stage.py"),
     script:
         "../scripts/cnn_stage.py"
 
@@ -76,7 +78,10 @@ rule cnn_convex_stage:
         mem_mb=16000,
         runtime=120,
     params:
-        cnn=CNN,
+        job=cnn_convex_job,
+        epochs=CNN.convex.epochs,
+        max_batches=CNN.convex.max_batches,
+        code=code("cnn_convex_stage.py"),
     script:
         "../scripts/cnn_convex_stage.py"
 
@@ -123,5 +128,7 @@ rule cnn_report:
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        code=code("cnn_report.py"),
     script:
         "../scripts/cnn_report.py"

@@ -1,12 +1,15 @@
-# Shared by every experiment: config validation, wildcard constraints, input functions.
-from snakemake.utils import validate
+# Shared by every experiment: the configuration read once into typed specs, wildcard
+# constraints, input functions and the params each job receives.
+from dataclasses import asdict
+from pathlib import Path
 
-validate(config, schema="../workflow/schemas/config.schema.yaml")
+from bmconvex.config import parse as parse_config
+from bmconvex.core.provenance import code_digest
+from bmconvex.mlp.config import beta_label
 
-SPIRAL = config["spiral"]
-# Fig. 2 is drawn at the largest n (150 in the paper), Fig. 4 at the others.
-SPIRAL_FIG2_N = max(SPIRAL["n"])
-SPIRAL_FIG4_NS = sorted(n for n in SPIRAL["n"] if n != SPIRAL_FIG2_N)
+CFG = parse_config(config, Path(workflow.basedir) / "workflow" / "schemas")
+SPIRAL = CFG.spiral
+CNN = CFG.cnn
 
 
 wildcard_constraints:
@@ -15,49 +18,42 @@ wildcard_constraints:
     seed=r"\d+",
     beta=r"\d[0-9.e+-]*",
     stage=r"\d+",
-    dataset="|".join(config["cnn"]["datasets"]),
+    dataset="|".join(CNN.datasets),
 
 
-def beta_label(beta):
-    """The file-name form of a beta value (1e-04 -> '0.0001')."""
-    return f"{beta:g}"
+def code(script):
+    """Digest of the package code a script runs (a param: editing that code re-runs its jobs)."""
+    return code_digest(Path(workflow.basedir) / "scripts" / script)
 
 
 def spiral_bm_records(wildcards):
     return expand(
         "results/spiral/bm/n{n}_beta{beta}_m{m}_seed{seed}.json",
-        n=SPIRAL["n"],
-        beta=map(beta_label, SPIRAL["beta"]),
-        m=SPIRAL["m"],
-        seed=SPIRAL["seeds"],
+        n=SPIRAL.n,
+        beta=map(beta_label, SPIRAL.beta),
+        m=SPIRAL.m,
+        seed=SPIRAL.seeds,
     )
 
 
 def spiral_convex_records(wildcards):
     return expand(
         "results/spiral/convex/n{n}_beta{beta}_seed{seed}.json",
-        n=SPIRAL["n"],
-        beta=map(beta_label, SPIRAL["beta"]),
-        seed=SPIRAL["seeds"],
+        n=SPIRAL.n,
+        beta=map(beta_label, SPIRAL.beta),
+        seed=SPIRAL.seeds,
     )
 
 
 def spiral_targets():
     targets = [
-        f"results/figures/fig2_spiral_gap_n{SPIRAL_FIG2_N}.pdf",
+        f"results/figures/fig2_spiral_gap_n{SPIRAL.fig2_n}.pdf",
         "results/figures/fig3_spiral_data.pdf",
         "results/tables/spiral_gaps.md",
     ]
-    if SPIRAL_FIG4_NS:
+    if SPIRAL.fig4_ns:
         targets.append("results/figures/fig4_spiral_gap_small_n.pdf")
     return targets
-
-
-CNN = config["cnn"]
-
-
-def cnn_stages(dataset):
-    return range(1, len(CNN["architecture"][dataset]["P_hat"]) + 1)
 
 
 def cnn_previous_stages(wildcards):
@@ -70,27 +66,39 @@ def cnn_previous_stages(wildcards):
 
 def cnn_convex_previous_stages(wildcards):
     """The convex form of stage s reads the inputs that the chosen BM chain feeds it."""
-    m = CNN["convex"]["m_chain"]
     return [
-        f"results/cnn/{wildcards.dataset}/m{m}/stage{s}.pt"
+        f"results/cnn/{wildcards.dataset}/m{CNN.convex.m_chain}/stage{s}.pt"
         for s in range(1, int(wildcards.stage))
     ]
+
+
+def cnn_stage_job(wildcards):
+    """What a BM stage job uses, as plain values (so that Snakemake tracks their changes)."""
+    return asdict(
+        CNN.stage_job(wildcards.dataset, int(wildcards.stage), int(wildcards.m))
+    )
+
+
+def cnn_convex_job(wildcards):
+    return asdict(
+        CNN.stage_job(wildcards.dataset, int(wildcards.stage), CNN.convex.m_chain)
+    )
 
 
 def cnn_stage_metrics():
     return [
         f"results/cnn/{dataset}/m{m}/stage{s}.json"
-        for dataset in CNN["datasets"]
-        for m in CNN["m"]
-        for s in cnn_stages(dataset)
+        for dataset in CNN.datasets
+        for m in CNN.m
+        for s in CNN.architecture[dataset].stages
     ]
 
 
 def cnn_convex_metrics():
     return [
         f"results/cnn/{dataset}/convex/stage{s}.json"
-        for dataset in CNN["datasets"]
-        for s in cnn_stages(dataset)
+        for dataset in CNN.datasets
+        for s in CNN.architecture[dataset].stages
     ]
 
 

@@ -25,8 +25,9 @@ rule spiral_data:
         mem_mb=500,
         runtime=5,
     params:
-        noise=SPIRAL["data"]["noise"],
-        seed=SPIRAL["data"]["seed"],
+        noise=SPIRAL.data.noise,
+        seed=SPIRAL.data.seed,
+        code=code("spiral_data.py"),
     script:
         "../scripts/spiral_data.py"
 
@@ -48,7 +49,8 @@ rule spiral_arrangement:
         mem_mb=500,
         runtime=5,
     params:
-        P_hat=SPIRAL["P_hat"],
+        P_hat=SPIRAL.P_hat,
+        code=code("spiral_arrangement.py"),
     script:
         "../scripts/spiral_arrangement.py"
 
@@ -72,11 +74,11 @@ rule spiral_bm:
         mem_mb=1000,
         runtime=30,
     params:
-        gd=SPIRAL["gd"],
-        divergence=SPIRAL["divergence"],
-        log_every=SPIRAL["log_every"],
-        init_std=SPIRAL["init_std"],
-        loss_scaling=SPIRAL["loss_scaling"],
+        gd=asdict(SPIRAL.gd),
+        divergence=asdict(SPIRAL.divergence),
+        init_std=SPIRAL.init_std,
+        loss_scaling=SPIRAL.loss_scaling,
+        code=code("spiral_bm.py"),
     script:
         "../scripts/spiral_bm.py"
 
@@ -100,9 +102,10 @@ rule spiral_convex:
         mem_mb=2000,
         runtime=30,
     params:
-        solver=SPIRAL["convex"]["solver"],
-        tolerance=SPIRAL["convex"]["tolerance"],
-        loss_scaling=SPIRAL["loss_scaling"],
+        solver=SPIRAL.convex.solver,
+        tolerance=SPIRAL.convex.tolerance,
+        loss_scaling=SPIRAL.loss_scaling,
+        code=code("spiral_convex.py"),
     script:
         "../scripts/spiral_convex.py"
 
@@ -130,7 +133,8 @@ rule spiral_gaps:
         mem_mb=1000,
         runtime=5,
     params:
-        tolerance=SPIRAL["check_tolerance"],
+        tolerance=SPIRAL.check_tolerance,
+        code=code("spiral_gaps.py"),
     script:
         "../scripts/spiral_gaps.py"
 
@@ -140,9 +144,9 @@ rule spiral_fig2:
     input:
         table=rules.spiral_gaps.output.table,
     output:
-        pdf=f"results/figures/fig2_spiral_gap_n{SPIRAL_FIG2_N}.pdf",
+        pdf=f"results/figures/fig2_spiral_gap_n{SPIRAL.fig2_n}.pdf",
         png=report(
-            f"results/figures/fig2_spiral_gap_n{SPIRAL_FIG2_N}.png",
+            f"results/figures/fig2_spiral_gap_n{SPIRAL.fig2_n}.png",
             caption="../workflow/report/fig2.rst",
             category="Spiral",
         ),
@@ -157,7 +161,8 @@ rule spiral_fig2:
         mem_mb=1000,
         runtime=5,
     params:
-        ns=[SPIRAL_FIG2_N],
+        ns=[SPIRAL.fig2_n],
+        code=code("spiral_gap_figure.py"),
     script:
         "../scripts/spiral_gap_figure.py"
 
@@ -165,7 +170,7 @@ rule spiral_fig2:
 rule spiral_fig3:
     """Fig. 3: the spiral data for each n."""
     input:
-        data=expand(rules.spiral_data.output.data, n=sorted(SPIRAL["n"])),
+        data=expand(rules.spiral_data.output.data, n=sorted(SPIRAL.n)),
     output:
         pdf="results/figures/fig3_spiral_data.pdf",
         png=report(
@@ -184,7 +189,8 @@ rule spiral_fig3:
         mem_mb=1000,
         runtime=5,
     params:
-        ns=sorted(SPIRAL["n"]),
+        ns=sorted(SPIRAL.n),
+        code=code("spiral_data_figure.py"),
     script:
         "../scripts/spiral_data_figure.py"
 
@@ -211,7 +217,8 @@ rule spiral_fig4:
         mem_mb=1000,
         runtime=5,
     params:
-        ns=SPIRAL_FIG4_NS,
+        ns=SPIRAL.fig4_ns,
+        code=code("spiral_gap_figure.py"),
     script:
         "../scripts/spiral_gap_figure.py"
 
@@ -236,5 +243,7 @@ rule spiral_table:
     resources:
         mem_mb=500,
         runtime=5,
+    params:
+        code=code("spiral_table.py"),
     script:
         "../scripts/spiral_table.py"

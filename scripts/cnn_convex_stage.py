@@ -1,18 +1,20 @@
 """Time per epoch and peak memory of the convex form (23) of one stage (Fig. 6)."""
 
-from bmconvex.logs import start_log
+from bmconvex.core.logs import start_log
 
 start_log(snakemake.log[0])
 
 import torch  # noqa: E402
 
-from bmconvex.cnn_experiment import load_data, run_convex_stage  # noqa: E402
-from bmconvex.cnn_training import device_name, pick_device  # noqa: E402
-from bmconvex.records import write_json  # noqa: E402
+from bmconvex.cnn import loader  # noqa: E402
+from bmconvex.cnn.config import StageJob  # noqa: E402
+from bmconvex.cnn.experiment import run_convex_stage  # noqa: E402
+from bmconvex.core.records import write_json  # noqa: E402
+from bmconvex.core.specs import build  # noqa: E402
 
-cfg, wc = snakemake.params.cnn, snakemake.wildcards
+job, params = build(StageJob, snakemake.params.job), snakemake.params
 torch.set_num_threads(snakemake.threads)
-device = pick_device(cfg["device"])
-data = load_data(snakemake.input.data, wc.dataset, device, cfg)
-record = run_convex_stage(cfg, wc.dataset, data, list(snakemake.input.previous), int(wc.stage))
-write_json(snakemake.output.metrics, {"dataset": wc.dataset, "device": device_name(device), **record})
+device = loader.pick_device(job.device)
+data = loader.load(snakemake.input.data, job.dataset, device, job.train_samples, job.test_samples)
+record = run_convex_stage(job, data, list(snakemake.input.previous), params.epochs, params.max_batches)
+write_json(snakemake.output.metrics, record)

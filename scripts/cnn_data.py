@@ -1,13 +1,13 @@
 """Obtain, verify and pack one image dataset (Fashion-MNIST or CIFAR-10)."""
 
-from bmconvex.logs import start_log
+from bmconvex.core.logs import start_log
 
 log = start_log(snakemake.log[0])
 
 from pathlib import Path  # noqa: E402
 
-from bmconvex import image_data  # noqa: E402
+from bmconvex.cnn import files  # noqa: E402
 
-images = image_data.prepare(snakemake.wildcards.dataset, Path(snakemake.params.root), snakemake.params.verify)
-image_data.save(images, snakemake.output.data)
+images = files.prepare(snakemake.wildcards.dataset, Path(snakemake.params.root), snakemake.params.verify)
+files.save(images, snakemake.output.data)
 log.info("train %s, test %s", images.train_x.shape, images.test_x.shape)

@@ -1,29 +1,21 @@
 """Train one BM convex CNN stage (eq. 126) on the frozen earlier stages; GPU when visible."""
 
-from bmconvex.logs import start_log
+from bmconvex.core.logs import start_log
 
 start_log(snakemake.log[0])
 
 import torch  # noqa: E402
 
-from bmconvex.cnn_experiment import load_data, run_stage, save_stage  # noqa: E402
-from bmconvex.cnn_training import device_name, pick_device  # noqa: E402
-from bmconvex.records import write_json  # noqa: E402
+from bmconvex.cnn import loader  # noqa: E402
+from bmconvex.cnn.config import StageJob  # noqa: E402
+from bmconvex.cnn.experiment import run_stage, save_stage  # noqa: E402
+from bmconvex.core.records import write_json  # noqa: E402
+from bmconvex.core.specs import build  # noqa: E402
 
-cfg, wc = snakemake.params.cnn, snakemake.wildcards
+job = build(StageJob, snakemake.params.job)
 torch.set_num_threads(snakemake.threads)
-device = pick_device(cfg["device"])
-data = load_data(snakemake.input.data, wc.dataset, device, cfg)
-model, rows, bound = run_stage(cfg, wc.dataset, data, list(snakemake.input.previous), int(wc.stage), int(wc.m))
+device = loader.pick_device(job.device)
+data = loader.load(snakemake.input.data, job.dataset, device, job.train_samples, job.test_samples)
+model, record = run_stage(job, data, list(snakemake.input.previous))
 save_stage(model, snakemake.output.checkpoint)
-write_json(
-    snakemake.output.metrics,
-    {
-        "dataset": wc.dataset,
-        "m": int(wc.m),
-        "stage": int(wc.stage),
-        "bound": bound,
-        "device": device_name(device),
-        "epochs": rows,
-    },
-)
+write_json(snakemake.output.metrics, record)

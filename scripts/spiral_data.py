@@ -1,10 +1,10 @@
 """Spiral data for one n (Sec. 4.1, Fig. 3)."""
 
-from bmconvex.logs import start_log
+from bmconvex.core.logs import start_log
 
 log = start_log(snakemake.log[0])
 
-from bmconvex import spiral  # noqa: E402
+from bmconvex.mlp import spiral  # noqa: E402
 
 data = spiral.make_spiral(int(snakemake.wildcards.n), snakemake.params.noise, snakemake.params.seed)
 spiral.save(data, snakemake.output.data)

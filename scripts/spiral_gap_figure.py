@@ -1,12 +1,13 @@
 """Fig. 2 / Fig. 4: relative gap, Thm 3.4 bound and certified gap against beta."""
 
-from bmconvex.logs import start_log
+from bmconvex.core.logs import start_log
 
 start_log(snakemake.log[0])
 
 import pandas as pd  # noqa: E402
 
-from bmconvex import figures  # noqa: E402
+from bmconvex.core.figures import save  # noqa: E402
+from bmconvex.mlp import figures  # noqa: E402
 
 grid = figures.gap_figure(pd.read_csv(snakemake.input.table), snakemake.params.ns)
-figures.save(grid.figure, snakemake.output.pdf, snakemake.output.png)
+save(grid.figure, snakemake.output.pdf, snakemake.output.png)

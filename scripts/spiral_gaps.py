@@ -1,11 +1,11 @@
 """The tidy gap table: one row per BM run, checked against d_hat <= p* <= p_hat."""
 
-from bmconvex.logs import start_log
+from bmconvex.core.logs import start_log
 
 log = start_log(snakemake.log[0])
 
-from bmconvex import gaps  # noqa: E402
-from bmconvex.records import read_json  # noqa: E402
+from bmconvex.core.records import read_json  # noqa: E402
+from bmconvex.mlp import gaps  # noqa: E402
 
 table = gaps.gap_table([read_json(p) for p in snakemake.input.bm], [read_json(p) for p in snakemake.input.convex])
 gaps.check_invariants(table, snakemake.params.tolerance)

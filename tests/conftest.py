@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from bmconvex.arrangements import sample_arrangement
-from bmconvex.problem import GatedReLUProblem
-from bmconvex.spiral import make_spiral
+from bmconvex.mlp.arrangements import sample_arrangement
+from bmconvex.mlp.problem import GatedReLUProblem
+from bmconvex.mlp.spiral import make_spiral
 
 
 @pytest.fixture(scope="session")

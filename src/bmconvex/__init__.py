@@ -1,20 +1,17 @@
 """Burer-Monteiro factorisation of convex neural networks (Sahiner et al., ICLR 2024).
 
-One module per concept of the paper:
+One subpackage per architecture of the paper, around a shared core:
 
-- :mod:`bmconvex.spiral`: the three-class spiral data of Sec. 4.1 / App. C.1;
-- :mod:`bmconvex.arrangements`: gate vectors h_j and activation patterns D_j;
-- :mod:`bmconvex.problem`: the gated-ReLU programs (5) and (18) and their gradients;
-- :mod:`bmconvex.bounds`: Thm 3.4's bound and certified lower bounds on p*;
-- :mod:`bmconvex.training`: gradient descent on the BM factorisation (18);
-- :mod:`bmconvex.convex`: the global optimum of (5) through CVXPY;
-- :mod:`bmconvex.conic`: the same program handed to Clarabel directly;
-- :mod:`bmconvex.gaps`: the tidy table of gaps and its invariants;
-- :mod:`bmconvex.figures`: Figures 2-4 and the gap table;
-- :mod:`bmconvex.image_data`: Fashion-MNIST and CIFAR-10 files, verified;
-- :mod:`bmconvex.cnn`: the BM CNN stage (126) and its convex form (23);
-- :mod:`bmconvex.cnn_training`: training a stage on the device, and its bound;
-- :mod:`bmconvex.cnn_results`: Figures 1, 5, 6 and the accuracy table.
+- :mod:`bmconvex.core`: what every architecture uses: the certificate of Thm 3.4 (eps and the
+  lower bound d_hat, for NumPy and torch), result records, job logs, figure saving, typed config
+  specs and the code digest that re-runs a job when its code changes;
+- :mod:`bmconvex.solvers`: one entry point, ``solve(problem, solver, tolerance)``, for the convex
+  program (5) (MOSEK, Clarabel through CVXPY, Clarabel direct), each answer certified;
+- :mod:`bmconvex.mlp`: the gated-ReLU MLP of Sec. 4.1: spiral data, arrangements, programs (5) and
+  (18), GD, the gap table and Figures 2-4;
+- :mod:`bmconvex.cnn`: the layerwise CNN of Sec. 4.2: datasets, device loader, stage (126) and
+  convex form (23), training, bound (Cor. 3.8) and Figures 1, 5, 6;
+- :mod:`bmconvex.config`: the configuration read once into the specs of every experiment.
 """
 
 __version__ = "0.1.0"

@@ -5,15 +5,15 @@ import pytest
 import torch
 from conftest import svt
 
-from bmconvex.arrangements import sample_arrangement
-from bmconvex.conic import solve_conic
-from bmconvex.problem import GatedReLUProblem
+from bmconvex.mlp.arrangements import sample_arrangement
+from bmconvex.mlp.problem import GatedReLUProblem
+from bmconvex.mlp.spiral import make_spiral
 from bmconvex.solvers.bm_certified import BMSettings
 from bmconvex.solvers.bracket import CertificateError, bracket
 from bmconvex.solvers.certified import Program, operators, solve_certified
+from bmconvex.solvers.clarabel_direct import solve as solve_conic
 from bmconvex.solvers.gram import GramOperator
 from bmconvex.solvers.patterns import PatternOperator
-from bmconvex.spiral import make_spiral
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -5,8 +5,8 @@ import pytest
 import torch
 from conftest import svt
 
-from bmconvex.conic import solve_conic
 from bmconvex.solvers.certified import operators, solve_certified
+from bmconvex.solvers.clarabel_direct import solve as solve_conic
 from bmconvex.solvers.fista import FISTASettings, lipschitz, soft_threshold
 
 

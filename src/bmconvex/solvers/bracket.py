@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bmconvex.bounds import relative_gap
+from bmconvex.core.certificate import relative_gap
 
 
 class CertificateError(FloatingPointError):

@@ -1,7 +1,7 @@
 """Entry point of the certified solvers of (5): BM_CERTIFIED (:mod:`.bm_certified`) and FISTA (:mod:`.fista`).
 
 ``problem`` is anything with the data of (5): X (n, d), Y (n, c), patterns D (P, n), beta and the
-loss scale s (a :class:`bmconvex.problem.GatedReLUProblem`, or :class:`Program`, which never
+loss scale s (a :class:`bmconvex.mlp.problem.GatedReLUProblem`, or :class:`Program`, which never
 forms M). The iterations use the Gram form when P d is small (cost independent of n) and the
 batched pattern form otherwise; the answer is always re-certified from the residual.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from bmconvex.convex import ConvexSolution, SolverError
+from bmconvex.solvers.base import ConvexSolution, SolverError
 from bmconvex.solvers.bm_certified import BMResult, BMSettings, solve_bm_certified
 from bmconvex.solvers.fista import FISTASettings, solve_fista
 from bmconvex.solvers.gram import GramOperator

@@ -1,0 +1,118 @@
+"""Training one layerwise stage of the BM convex CNN (Sec. 4.2, App. C.2-C.3).
+
+Batches come from :mod:`bmconvex.cnn.loader`; the frozen earlier stages recompute a
+stage's input per batch (the latent of a whole dataset does not fit in memory); the loop keeps
+its statistics on the device and synchronises once per epoch.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from bmconvex.cnn.loader import DeviceData, batches, crop_and_flip
+from bmconvex.cnn.model import BMStage, ConvexStage, FrozenChain
+
+log = logging.getLogger("bmconvex")
+
+
+@dataclass(frozen=True)
+class StageSettings:
+    """SGD with momentum and weight decay beta, lr x gamma every ``lr_step`` epochs."""
+
+    epochs: int
+    lr: float
+    momentum: float
+    weight_decay: float
+    batch_size: int
+    lr_step: int
+    lr_gamma: float
+    augment: bool
+    mixed_precision: bool
+
+
+def autocast(device: torch.device, enabled: bool):
+    """bf16 autocast on the GPU when mixed precision is on (no loss scaling needed)."""
+    if enabled and device.type == "cuda":
+        return torch.autocast("cuda", dtype=torch.bfloat16)
+    return nullcontext()
+
+
+@torch.no_grad()
+def accuracy(model, chain: FrozenChain, data: DeviceData, x: torch.Tensor, y: torch.Tensor, settings) -> float:
+    model.eval()
+    correct = torch.zeros((), device=data.device, dtype=torch.long)
+    for idx in batches(len(y), 1000):
+        with autocast(data.device, settings.mixed_precision):
+            logits = model(chain(data.normalise(x[idx])))
+        correct += (logits.argmax(1) == y[idx]).sum()
+    return correct.item() / len(y)
+
+
+def train_stage(
+    model: BMStage | ConvexStage,
+    chain: FrozenChain,
+    data: DeviceData,
+    settings: StageSettings,
+    seed: int,
+    regulariser: Callable[[], torch.Tensor] | None = None,
+) -> list[dict]:
+    """Train a stage on top of the frozen ``chain`` of the stages before it; one metrics row per epoch.
+
+    Weight decay beta in SGD is the BM regulariser beta/2 (||U||^2 + ||V||^2) of (24). For the
+    convex form (23) pass ``regulariser`` (beta sum_k ||Z_k||_*) and weight_decay 0.
+    """
+    device = data.device
+    generator = torch.Generator(device=device).manual_seed(seed)
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.SGD(params, lr=settings.lr, momentum=settings.momentum, weight_decay=settings.weight_decay)
+    sched = torch.optim.lr_scheduler.StepLR(opt, settings.lr_step, settings.lr_gamma)
+    if device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats(device)
+    n = len(data.train_y)
+    rows = []
+    for epoch in range(settings.epochs):
+        model.train()
+        start = time.perf_counter()
+        loss_sum = torch.zeros((), device=device)
+        correct = torch.zeros((), device=device, dtype=torch.long)
+        order = torch.randperm(n, generator=generator, device=device)
+        for idx in batches(n, settings.batch_size):
+            sel = order[idx]
+            x, y = data.train_x[sel], data.train_y[sel]
+            if settings.augment:
+                x = crop_and_flip(x, generator)
+            with autocast(device, settings.mixed_precision):
+                logits = model(chain(data.normalise(x)))
+                loss = F.cross_entropy(logits, y)
+                objective = loss if regulariser is None else loss + regulariser()
+            opt.zero_grad(set_to_none=True)
+            objective.backward()
+            opt.step()
+            loss_sum += loss.detach() * len(sel)
+            correct += (logits.argmax(1) == y).sum()
+        sched.step()
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+        seconds = time.perf_counter() - start
+        row = {
+            "epoch": epoch + 1,
+            "train_loss": loss_sum.item() / n,
+            "train_acc": correct.item() / n,
+            "test_acc": accuracy(model, chain, data, data.test_x, data.test_y, settings),
+            "seconds": seconds,
+            "peak_mem_gb": torch.cuda.max_memory_allocated(device) / 2**30 if device.type == "cuda" else float("nan"),
+        }
+        log.info("epoch %d/%d %s", epoch + 1, settings.epochs, row)
+        rows.append(row)
+    return rows
+
+
+def seed_everything(seed: int) -> None:
+    torch.manual_seed(seed)

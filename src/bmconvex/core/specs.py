@@ -1,0 +1,67 @@
+"""Typed, validated configuration: JSON Schema per section, then frozen dataclasses.
+
+Each experiment's section of ``config.yaml`` is checked against ``workflow/schemas/<section>.schema.yaml``
+(integers must be written as integers: ``6.0`` is refused, as it would fail inside a job) and built
+into the experiment's spec dataclass, whose ``check`` method applies the cross-field rules. The
+first error raised names the key and how to fix it, before any job runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+
+class ConfigError(ValueError):
+    """A configuration value that cannot run; the message names the key."""
+
+
+def _is_integer(checker, instance) -> bool:
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+STRICT = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
+)
+
+
+def key_path(section: str, path) -> str:
+    """'spiral.gd.lr', 'spiral.n[1]': where an error lies, as a user would write it."""
+    out = section
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def validate(section: str, values, schema_file: Path) -> None:
+    """Raise ConfigError naming the first offending key (not the schema dump)."""
+    schema = yaml.safe_load(schema_file.read_text())
+    error = jsonschema.exceptions.best_match(STRICT(schema).iter_errors(values))
+    if error is not None:
+        hint = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
+        raise ConfigError(f"{key_path(section, error.absolute_path)}: {error.message}" + (f" ({hint})" if hint else ""))
+
+
+def build(cls, values):
+    """The dataclass ``cls`` from a validated dict: lists become tuples, nested sections dataclasses."""
+    hints = typing.get_type_hints(cls)
+    return cls(**{f.name: _convert(hints[f.name], values[f.name]) for f in dataclasses.fields(cls)})
+
+
+def _convert(hint, value):
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if dataclasses.is_dataclass(hint):
+        return build(hint, value)
+    if origin is tuple:
+        return tuple(_convert(args[0], v) for v in value)
+    if origin is dict:
+        return {k: _convert(args[1], v) for k, v in value.items()}
+    if origin in (typing.Union, types.UnionType) and value is not None:
+        return _convert(next(a for a in args if a is not type(None)), value)
+    return float(value) if hint is float else value

@@ -1,0 +1,48 @@
+"""What every solver of program (5) returns: a certified optimum, or a :class:`SolverError`.
+
+The value reported is the objective of (5) re-evaluated at the solver's Z, with the Fenchel dual
+bound of :func:`bmconvex.mlp.certificate.fenchel_lower_bound` beside it: each p* carries its
+own certificate, whatever solver produced it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bmconvex.core.certificate import relative_gap
+from bmconvex.mlp.certificate import fenchel_lower_bound
+from bmconvex.mlp.problem import GatedReLUProblem
+
+
+class SolverError(RuntimeError):
+    """The solver is unavailable or did not report an optimal solution."""
+
+
+@dataclass(frozen=True)
+class ConvexSolution:
+    Z: np.ndarray  # (P, d, c)
+    p_star: float  # objective of (5) at Z
+    lower_bound: float  # certified lower bound on p*
+    solver: str
+    status: str
+    tolerance: float
+    seconds: float
+
+    @property
+    def certified_gap(self) -> float:
+        return relative_gap(self.p_star, self.lower_bound)
+
+
+def certified_solution(problem: GatedReLUProblem, Z: np.ndarray, solver: str, tolerance: float, seconds: float):
+    """An optimal Z of (5) with p* re-evaluated at Z and its Fenchel lower bound beside it."""
+    return ConvexSolution(
+        Z=Z,
+        p_star=problem.convex_objective(Z),
+        lower_bound=fenchel_lower_bound(problem, Z),
+        solver=solver,
+        status="optimal",
+        tolerance=tolerance,
+        seconds=seconds,
+    )
