@@ -5,7 +5,8 @@ import pytest
 import torch
 from conftest import svt
 
-from bmconvex.mlp.arrangements import sample_arrangement
+from bmconvex import solvers
+from bmconvex.mlp.arrangements import arrangement_for_seed, sample_arrangement
 from bmconvex.mlp.problem import GatedReLUProblem
 from bmconvex.mlp.spiral import make_spiral
 from bmconvex.solvers.bm_certified import BMSettings
@@ -112,3 +113,21 @@ def test_non_finite_iterate_is_never_certified(spiral_problem):
         solve_certified(Program(pr.X, 1e200 * pr.Y, pr.D, pr.beta, pr.s), "BM")
     with pytest.raises(CertificateError, match="max ||G_j||_2 not finite"):
         bracket(1.0, 0.0, 1.0, -1.0, 1.0, np.inf, 1e-3, 1.0)
+
+
+@pytest.mark.parametrize(("n", "beta", "seed"), [(45, 1e-3, 1), (150, 1e-2, 0)])
+def test_registry_solves_paper_grid_cases_to_clarabels_accuracy(n, beta, seed):
+    """solve(..., "BM_CERTIFIED", 1e-9) on cases of the paper's grid (P-hat = 100): Newton polish
+    takes the certificate to Clarabel's own accuracy, and each bracket holds the other's value."""
+    data = make_spiral(n, noise=0.2, seed=0)
+    pr = GatedReLUProblem(data.X, data.Y, arrangement_for_seed(data.X, 100, seed).D, beta)
+    clarabel = solvers.solve(pr, "CLARABEL_DIRECT", 1e-9)
+    bm = solvers.solve(pr, "BM_CERTIFIED", 1e-9)
+    assert bm.solver == "BM_CERTIFIED" and bm.certified_gap <= 1e-9
+    assert bm.lower_bound <= clarabel.p_star * (1 + 1e-12) and clarabel.lower_bound <= bm.p_star * (1 + 1e-12)
+    assert bm.p_star == pytest.approx(clarabel.p_star, rel=2e-9)
+
+
+def test_registry_raises_when_the_budget_ends_uncertified(spiral_problem):
+    with pytest.raises(solvers.SolverError, match=r"BM_CERTIFIED stopped \(budget\).*bracketed in"):
+        solvers.solve(spiral_problem, "BM_CERTIFIED", 1e-9, max_iterations=5)

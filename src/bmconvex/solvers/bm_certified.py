@@ -5,8 +5,9 @@
 
 Rounds of: L-BFGS on (18) over the active patterns (:mod:`.lbfgs`), certified every
 ``check_every`` iterations (:mod:`.bracket`: p_upper, Thm 3.4's eps and d_hat, the dual bound
-p_lower); then balancing and, where ||G_j||_2 > beta, rank growth along the top singular pair of
--G_j (:mod:`.rank`). It stops at a certified relative gap (p_upper - p_lower) / p_lower <= tolerance,
+p_lower); in Gram form, once the gap is below ``newton_below``, Newton steps on (18)
+(:mod:`.newton`); then balancing and, where ||G_j||_2 > beta, rank growth along the singular
+pairs of -G_j (:mod:`.rank`). It stops at a certified relative gap (p_upper - p_lower) / p_lower <= tolerance,
 at a budget (iterations, seconds) or when no progress is possible in floating point; every
 answer is the bracket [p_lower, p_upper] that holds at the returned Z, whatever the stop.
 
@@ -24,7 +25,10 @@ import numpy as np
 
 from bmconvex.solvers.bracket import Bracket, certify
 from bmconvex.solvers.lbfgs import run_lbfgs
+from bmconvex.solvers.newton import polish
 from bmconvex.solvers.rank import balance, grow
+
+NEWTON_TOLERANCE, NEWTON_GAP = 1e-7, 1e-3
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,17 @@ class BMSettings:
     check_every: int = 25  # iterations between certificates
     stall_checks: int = 16  # grow when the gap has not halved over this many certificates
     drop: float = 1e-10  # balancing cuts singular values below drop x the largest one
+    # Gram form: certified gap at which L-BFGS hands over to Newton (0: never); None: 1e-3 when
+    # tolerance < 1e-7, where the certificate needs more gradient digits than L-BFGS's line search
+    # resolves, else 0 (above it L-BFGS alone was faster: benchmarks/certify.py).
+    newton_below: float | None = None
+
+    @property
+    def newton_gap(self) -> float:
+        if self.newton_below is not None:
+            return self.newton_below
+        return NEWTON_GAP if self.tolerance < NEWTON_TOLERANCE else 0.0
+
     max_iterations: int = 200_000
     max_seconds: float = math.inf
 
@@ -49,6 +64,7 @@ class BMResult:
     evaluations: int = 0
     rounds: int = 0
     grown: int = 0  # columns added by rank growth
+    newton_steps: int = 0
     seconds: float = 0.0
     history: list[dict] = field(default_factory=list)
 
@@ -119,6 +135,11 @@ def solve_bm_certified(operator, beta: float, settings: BMSettings = BMSettings(
         U, V, _ = balance(np.asarray(Z0, dtype=float), settings.drop)
     result = BMResult(Z=U @ V.transpose(0, 2, 1), bracket=certify(exact, U @ V.transpose(0, 2, 1), beta)[0], status="")
     target = settings.tolerance
+    newton = settings.newton_gap > 0 and hasattr(operator, "K")
+    handover = newton  # L-BFGS stops at newton_below while Newton keeps helping
+
+    def certified_fast(Up, Vp) -> bool:
+        return certify(operator, Up @ Vp.transpose(0, 2, 1), beta)[0].certified_gap <= target
 
     def out_of_budget() -> bool:
         late = time.perf_counter() - start > settings.max_seconds
@@ -126,13 +147,23 @@ def solve_bm_certified(operator, beta: float, settings: BMSettings = BMSettings(
 
     while not result.status:
         active = np.nonzero(np.any(U != 0, axis=(1, 2)) | np.any(V != 0, axis=(1, 2)))[0]
-        run = lbfgs_round(operator, U, V, active, beta, settings, result, target, start)
+        stop = max(target, settings.newton_gap) if handover else target
+        run = lbfgs_round(operator, U, V, active, beta, settings, result, stop, start)
         result.iterations += run.iterations
         result.evaluations += run.evaluations
         result.rounds += 1
         U, V, ranks = balance(scatter(operator, active, run.U, run.V), settings.drop)
         Z = U @ V.transpose(0, 2, 1)
         fast, G = certify(operator, Z, beta)
+        if newton and target < fast.certified_gap <= settings.newton_gap:
+            Up, Vp, steps = polish(operator.K, operator.b, U, V, beta, certified_fast)
+            result.newton_steps += steps
+            Up, Vp, ranks_p = balance(Up @ Vp.transpose(0, 2, 1), settings.drop)
+            polished, G_p = certify(operator, Up @ Vp.transpose(0, 2, 1), beta)
+            handover = polished.certified_gap < 0.1 * fast.certified_gap  # Newton helped: hand over again
+            if polished.certified_gap < fast.certified_gap:
+                U, V, ranks, fast, G = Up, Vp, ranks_p, polished, G_p
+                Z = U @ V.transpose(0, 2, 1)
         if fast.certified_gap <= target:
             bracket = certify(exact, Z, beta)[0]
             if bracket.certified_gap <= settings.tolerance:
