@@ -4,6 +4,7 @@
 #   snakemake --profile workflow/profiles/default          # everything
 #   snakemake --profile workflow/profiles/default spiral   # one experiment
 #   snakemake --profile workflow/profiles/default cnn      # the CNN experiment (GPU)
+#   snakemake --profile workflow/profiles/default certify  # BM as a certified solver (not in all)
 from pathlib import Path
 
 from snakemake.utils import min_version
@@ -21,6 +22,7 @@ report: "workflow/report/workflow.rst"
 include: "rules/common.smk"
 include: "rules/spiral.smk"
 include: "rules/cnn.smk"
+include: "rules/certify.smk"
 
 
 rule all:

@@ -11,17 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bmconvex.certify.config import CertifySpec
 from bmconvex.cnn.config import CNNSpec
 from bmconvex.core.specs import ConfigError, build, validate
 from bmconvex.mlp.config import SpiralSpec
 
-SECTIONS = {"spiral": SpiralSpec, "cnn": CNNSpec}
+SECTIONS = {"spiral": SpiralSpec, "cnn": CNNSpec, "certify": CertifySpec}
 
 
 @dataclass(frozen=True)
 class WorkflowConfig:
     spiral: SpiralSpec
     cnn: CNNSpec
+    certify: CertifySpec
 
 
 def parse(config: dict, schemas: Path) -> WorkflowConfig:

@@ -119,6 +119,7 @@ def lbfgs_round(operator, U, V, active, beta: float, settings: BMSettings, resul
         settings.max_iterations - result.iterations,
         settings.check_every,
         checkpoint,
+        start + settings.max_seconds,
     )
 
 

@@ -66,7 +66,8 @@ def solve_fista(operator, beta: float, settings: FISTASettings = FISTASettings()
             W, t = Z_next + (t - 1.0) / t_next * (Z_next - Z), t_next
         Z = Z_next
         result.iterations, result.evaluations = k, k + k // settings.check_every
-        if k % settings.check_every == 0 or k == settings.max_iterations:
+        late = time.perf_counter() - start > settings.max_seconds
+        if k % settings.check_every == 0 or k == settings.max_iterations or late:
             bracket = certify(operator, Z, beta)[0]
             elapsed = time.perf_counter() - start
             result.history.append({"iteration": k, "seconds": elapsed, "certified_gap": bracket.certified_gap})
@@ -76,7 +77,7 @@ def solve_fista(operator, beta: float, settings: FISTASettings = FISTASettings()
                 if result.bracket.certified_gap <= settings.tolerance:
                     result.status = "certified"
                     break
-            if elapsed > settings.max_seconds:
+            if late:
                 break
     result.status = result.status or "budget"
     if result.status == "budget":
