@@ -2,7 +2,7 @@
 
 Fashion-MNIST as a gated-ReLU two-layer classifier: x = pixels / 255 minus the mean image of the
 n training images used, divided by one global standard deviation (a per-pixel scale would blow up
-the nearly constant border pixels and the conditioning with them); one-hot targets; P-hat
+the nearly constant border pixels); one-hot targets; P-hat
 Gaussian gates h_j ~ N(0, I_784) and their distinct non-empty patterns D_j = 1{X h_j >= 0}, the
 same gates applied to the test images for the test accuracy.
 """

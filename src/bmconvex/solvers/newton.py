@@ -21,6 +21,7 @@ if it lowers ||grad f||, halving it otherwise. Dense, so for the Gram form (smal
 from __future__ import annotations
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 MAX_STEPS = 30
 HALVINGS = 8
@@ -76,8 +77,15 @@ def factors(pattern, u, v, P: int) -> tuple[np.ndarray, np.ndarray]:
 def polish(K, b, U, V, beta: float, done) -> tuple[np.ndarray, np.ndarray, int]:
     """Newton steps on (18) from (U, V) (P, d, m), (P, c, m) until ``done(U, V)`` or no step helps.
 
-    Returns the polished factors and the number of steps taken.
+    Returns the polished factors and the number of steps taken. One BLAS thread, as in
+    :mod:`.lbfgs`: on the shared 2-core machine an eigendecomposition of order 500 took 23 ms
+    with one thread and 123 ms with two.
     """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _polish(K, b, U, V, beta, done)
+
+
+def _polish(K, b, U, V, beta: float, done) -> tuple[np.ndarray, np.ndarray, int]:
     P, d, c = b.shape
     K4 = K.reshape(P, d, P, d)
     pattern, u, v = neurons(U, V)
