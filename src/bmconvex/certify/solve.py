@@ -56,11 +56,13 @@ def solve(job: CertifyJob, case: Case, device: str) -> dict:
             "certified_gap": b.certified_gap,
             "thm34_eps": b.eps,
             "iterations": result.iterations,
+            "evaluations": result.evaluations,
             "seconds_per_iteration": result.seconds / max(result.iterations, 1),
             "rounds": result.rounds,
             "grown": result.grown,
             "newton_steps": getattr(result, "newton_steps", 0),
             "test_accuracy": test_accuracy(case, result.Z, device),
+            "history": result.history,
         }
     from bmconvex.mlp.problem import GatedReLUProblem
 

@@ -66,11 +66,7 @@ class BMResult:
     grown: int = 0  # columns added by rank growth
     newton_steps: int = 0
     seconds: float = 0.0
-    history: list[dict] = field(default_factory=list)
-
-    @property
-    def ranks(self) -> np.ndarray:
-        return np.linalg.matrix_rank(self.Z, tol=1e-12 * max(float(np.abs(self.Z).max(initial=0.0)), 1e-300))
+    history: list[dict] = field(default_factory=list)  # the certificates along the way
 
 
 def initial_factors(operator, beta: float, settings: BMSettings) -> tuple[np.ndarray, np.ndarray]:
