@@ -3,20 +3,21 @@
 VENV ?= .venv
 PYTHON ?= python3
 CORES ?= all
+TARGETS ?= spiral
 BIN := $(VENV)/bin
 
-.PHONY: setup reproduce test lint bench clean
+.PHONY: setup reproduce test lint bench report clean
 
 $(BIN)/.installed: pyproject.toml envs/constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c envs/constraints.txt -e ".[dev,slurm]"
+	$(BIN)/python -m pip install --quiet -c envs/constraints.txt -e ".[dev,slurm,progress]"
 	touch $@
 
 setup: $(BIN)/.installed
 
 reproduce: setup
-	$(BIN)/snakemake --profile workflow/profiles/default --cores $(CORES)
+	$(BIN)/snakemake --cores $(CORES)
 
 lint: setup
 	$(BIN)/ruff check .
@@ -30,6 +31,10 @@ test: lint
 # Benchmark harness (not part of the tests): trainer and solver speed-ups, whole-grid wall time.
 bench: setup
 	$(BIN)/python benchmarks/harness.py --grid
+
+# The browsable report of what has been run (same targets and --configfile as the run: CONFIG=...).
+report: setup
+	$(BIN)/snakemake --report report.html $(TARGETS) $(if $(CONFIG),--configfile $(CONFIG))
 
 clean:
 	rm -rf results .snakemake

@@ -1,10 +1,11 @@
 # Reproduces "Scaling Convex Neural Networks with Burer-Monteiro Factorization"
 # (Sahiner, Ergen, Ozturkler, Pauly, Mardani, Pilanci; ICLR 2024).
 #
-#   snakemake --profile workflow/profiles/default          # everything
-#   snakemake --profile workflow/profiles/default spiral   # one experiment
-#   snakemake --profile workflow/profiles/default cnn      # the CNN experiment (GPU)
-#   snakemake --profile workflow/profiles/default certify  # BM as a certified solver (not in all)
+#   snakemake            # spiral + theory (profiles/default is found by itself: all cores, one GPU job at a time)
+#   snakemake spiral     # one experiment
+#   snakemake cnn        # the CNN experiment (GPU)
+#   snakemake theory     # the remaining theorems (docs/theory)
+#   snakemake certify    # BM as a certified solver (not in all; docs/certify)
 from pathlib import Path
 
 from snakemake.utils import min_version
@@ -23,9 +24,14 @@ include: "rules/common.smk"
 include: "rules/spiral.smk"
 include: "rules/cnn.smk"
 include: "rules/certify.smk"
+include: "rules/theory.smk"
+include: "rules/report.smk"
 
 
+# Everything that runs on a CPU in minutes: the paper's spiral experiment and the theory checks.
+# The CNN (GPU) and the certified-solver scaling (hours at its largest sizes) are their own targets.
 rule all:
     default_target: True
     input:
         rules.spiral.input,
+        rules.theory.input,

@@ -11,6 +11,10 @@
    of the most accurate path, each path's accuracy certified by its Fenchel bound).
 3. With --grid: the wall time of the default spiral grid, `snakemake --cores 2`, from a clean
    results folder in a scratch copy of the workflow.
+4. GPU section (benchmarks/cnn_gpu.py): seconds per epoch and peak GPU memory of every BM CNN stage
+   (m = 1, 2, 4; Fashion-MNIST sizes, P-hat = 256), the project's trainer against a plain PyTorch
+   implementation of the same stage; skipped, saying so, without a CUDA device. --cnn-only runs
+   only this section.
 """
 
 from __future__ import annotations
@@ -29,14 +33,16 @@ from threadpoolctl import threadpool_limits
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the reference implementations live with the tests
+from cnn_gpu import gpu_section  # noqa: E402
 from reference_autograd import autograd_gd  # noqa: E402
 
 from bmconvex.core.certificate import relative_gap  # noqa: E402
+from bmconvex.core.gd import GDSettings  # noqa: E402
 from bmconvex.mlp import spiral  # noqa: E402
 from bmconvex.mlp.arrangements import arrangement_for_seed  # noqa: E402
 from bmconvex.mlp.problem import GatedReLUProblem  # noqa: E402
 from bmconvex.mlp.seeds import INIT_STREAM, rng  # noqa: E402
-from bmconvex.mlp.training import GDSettings, init_factors, train_gd  # noqa: E402
+from bmconvex.mlp.training import init_factors, train_gd  # noqa: E402
 from bmconvex.solvers import clarabel_direct, cvxpy_path, mosek_license_error  # noqa: E402
 
 SIZES = [(150, 100, [1, 2, 5]), (600, 400, [2])]
@@ -121,11 +127,11 @@ def bench_solvers() -> list[dict]:
 
 def bench_grid() -> list[dict]:
     with tempfile.TemporaryDirectory() as scratch:
-        for name in ["Snakefile", "config.yaml", "rules", "scripts", "workflow", "envs"]:
+        for name in ["Snakefile", "config.yaml", "rules", "scripts", "workflow", "envs", "profiles"]:
             src = ROOT / name
             (shutil.copytree if src.is_dir() else shutil.copy)(src, Path(scratch) / name)
         start = time.perf_counter()
-        cmd = [sys.executable, "-m", "snakemake", "--profile", "workflow/profiles/default", "--cores", "2", "--quiet"]
+        cmd = [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet"]  # profiles/default is found by itself
         run = subprocess.run(cmd, cwd=scratch, capture_output=True, text=True)
         if run.returncode:
             raise RuntimeError(f"the spiral grid failed:\n{run.stderr[-3000:]}")
@@ -145,13 +151,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--epochs", type=int, default=2000, help="GD steps per trainer timing (default 2000)")
     parser.add_argument("--grid", action="store_true", help="also time the whole default spiral grid")
+    parser.add_argument("--cnn-batches", type=int, default=100, help="batches timed per CNN stage (default 100)")
+    parser.add_argument("--cnn-only", action="store_true", help="run only the CNN GPU section")
     parser.add_argument("--out", default="results/benchmarks/harness.csv")
     args = parser.parse_args()
-    torch.set_num_threads(1)
-    with threadpool_limits(1):
-        rows = bench_trainers(args.epochs) + bench_solvers()
-    if args.grid:
-        rows += bench_grid()
+    rows = []
+    if not args.cnn_only:
+        torch.set_num_threads(1)
+        with threadpool_limits(1):
+            rows = bench_trainers(args.epochs) + bench_solvers()
+        if args.grid:
+            rows += bench_grid()
+    rows += gpu_section(args.cnn_batches)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     table = pd.DataFrame(rows)
     table.to_csv(args.out, index=False)

@@ -1,7 +1,16 @@
 # Layerwise BM convex CNNs: paper Sec. 4.2, Fig. 1, 5, 6, App. B.2 eq. (126), C.2-C.3.
 # data -> stage 1 -> stage 2 -> ... per (dataset, m), each stage a GPU job on the frozen
 # checkpoints of the earlier ones (a killed chain resumes from its last finished stage);
-# the convex form (23) of each stage for the time/memory comparison; figures and table.
+# the convex chain (23), each convex stage on the convex stages before it, for the time/memory
+# comparison of Fig. 6 (an out-of-memory is a result); figures and table.
+# GPU jobs: `gpu_job` is neutral; the SLURM profile maps it to a card per job (--gpus or --gres),
+# the local profile's `gpu_job` says how many stage jobs share the one card (a convex stage takes all).
+
+
+# Download and figures: on a cluster they run where snakemake runs (compute nodes may be offline).
+localrules:
+    cnn_data,
+    cnn_report,
 
 
 rule cnn:
@@ -42,14 +51,16 @@ rule cnn_stage:
         checkpoint="results/cnn/{dataset}/m{m}/stage{stage}.pt",
         metrics="results/cnn/{dataset}/m{m}/stage{stage}.json",
     log:
-        "results/logs/cnn/{dataset}/m{m}/stage{stage}.log",
+        job="results/logs/cnn/{dataset}/m{m}/stage{stage}.log",
+        # one row per epoch, appended as the stage trains (kept when the job fails)
+        epochs="results/cnn/{dataset}/m{m}/stage{stage}.epochs.csv",
     benchmark:
         "results/benchmarks/cnn/{dataset}/m{m}/stage{stage}.tsv"
     conda:
         "../envs/bmconvex.yaml"
     threads: 4
     resources:
-        gpu=1,
+        gpu_job=1,
         mem_mb=16000,
         runtime=240,
     params:
@@ -60,27 +71,27 @@ rule cnn_stage:
 
 
 rule cnn_convex_stage:
-    """Time and memory of the convex form (23) of stage s (Fig. 6); an OOM is recorded."""
+    """Convex stage s of (23) on convex stages 1 .. s-1: time and memory (Fig. 6); an OOM is a result."""
     input:
         data=rules.cnn_data.output.data,
         previous=cnn_convex_previous_stages,
     output:
+        checkpoint="results/cnn/{dataset}/convex/stage{stage}.pt",
         metrics="results/cnn/{dataset}/convex/stage{stage}.json",
     log:
-        "results/logs/cnn/{dataset}/convex/stage{stage}.log",
+        job="results/logs/cnn/{dataset}/convex/stage{stage}.log",
+        epochs="results/cnn/{dataset}/convex/stage{stage}.epochs.csv",
     benchmark:
         "results/benchmarks/cnn/{dataset}/convex/stage{stage}.tsv"
     conda:
         "../envs/bmconvex.yaml"
     threads: 4
     resources:
-        gpu=1,
+        gpu_job=gpu_jobs_per_card(),  # alone on the card: its time per epoch is Fig. 6's
         mem_mb=16000,
         runtime=120,
     params:
         job=cnn_convex_job,
-        epochs=CNN.convex.epochs,
-        max_batches=CNN.convex.max_batches,
         code=code("cnn_convex_stage.py"),
     script:
         "../scripts/cnn_convex_stage.py"
@@ -89,8 +100,8 @@ rule cnn_convex_stage:
 rule cnn_report:
     """Fig. 1 (test accuracy per stage), Fig. 5 (train accuracy), Fig. 6 (time, memory), table."""
     input:
-        stages=cnn_stage_metrics(),
-        convex=cnn_convex_metrics(),
+        stages=cnn_stage_metrics,
+        convex=cnn_convex_metrics,
     output:
         epochs="results/cnn/epochs.csv",
         stages="results/cnn/stages.csv",
@@ -113,11 +124,7 @@ rule cnn_report:
             caption="../workflow/report/fig6.rst",
             category="CNN",
         ),
-        table=report(
-            "results/tables/cnn_accuracy.md",
-            caption="../workflow/report/cnn_table.rst",
-            category="CNN",
-        ),
+        table="results/tables/cnn_accuracy.md",
     log:
         "results/logs/cnn/report.log",
     benchmark:

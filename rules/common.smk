@@ -5,6 +5,7 @@ from pathlib import Path
 
 from bmconvex.config import parse as parse_config
 from bmconvex.core.provenance import code_digest
+from bmconvex.core.records import check_records
 from bmconvex.mlp.config import beta_label
 
 CFG = parse_config(config, Path(workflow.basedir) / "workflow" / "schemas")
@@ -50,6 +51,8 @@ def spiral_targets():
         f"results/figures/fig2_spiral_gap_n{SPIRAL.fig2_n}.pdf",
         "results/figures/fig3_spiral_data.pdf",
         "results/tables/spiral_gaps.md",
+        "results/report/spiral/gaps.html",
+        "results/report/spiral/gap_summary.html",
     ]
     if SPIRAL.fig4_ns:
         targets.append("results/figures/fig4_spiral_gap_small_n.pdf")
@@ -65,9 +68,9 @@ def cnn_previous_stages(wildcards):
 
 
 def cnn_convex_previous_stages(wildcards):
-    """The convex form of stage s reads the inputs that the chosen BM chain feeds it."""
+    """Checkpoints of convex stages 1 .. s - 1: the convex chain reads its own latents."""
     return [
-        f"results/cnn/{wildcards.dataset}/m{CNN.convex.m_chain}/stage{s}.pt"
+        f"results/cnn/{wildcards.dataset}/convex/stage{s}.pt"
         for s in range(1, int(wildcards.stage))
     ]
 
@@ -80,12 +83,16 @@ def cnn_stage_job(wildcards):
 
 
 def cnn_convex_job(wildcards):
-    return asdict(
-        CNN.stage_job(wildcards.dataset, int(wildcards.stage), CNN.convex.m_chain)
-    )
+    return asdict(CNN.convex_job(wildcards.dataset, int(wildcards.stage)))
 
 
-def cnn_stage_metrics():
+def gpu_jobs_per_card():
+    """The profile's `gpu_job` (CNN stage jobs sharing the card at once; 1 when unset)."""
+    slots = workflow.global_resources.get("gpu_job").value
+    return 1 if slots is None else slots
+
+
+def cnn_stage_metrics(wildcards):
     return [
         f"results/cnn/{dataset}/m{m}/stage{s}.json"
         for dataset in CNN.datasets
@@ -94,7 +101,7 @@ def cnn_stage_metrics():
     ]
 
 
-def cnn_convex_metrics():
+def cnn_convex_metrics(wildcards):
     return [
         f"results/cnn/{dataset}/convex/stage{s}.json"
         for dataset in CNN.datasets
@@ -108,9 +115,98 @@ def cnn_targets():
         "results/figures/fig5_cnn_train_accuracy.pdf",
         "results/figures/fig6_cnn_time_memory.pdf",
         "results/tables/cnn_accuracy.md",
+        "results/report/cnn/accuracy.html",
+        "results/report/cnn/stages.html",
     ]
 
 
+# --- theory: the paper's remaining theorems (rules/theory.smk) ---------------------------
+ATTENTION = CFG.theory.attention
+SWEEP = CFG.theory.spiral_m_sweep
+
+
+def attention_bm_records(wildcards):
+    return expand(
+        "results/theory/attention/bm/beta{beta}_m{m}_seed{seed}.json",
+        beta=map(beta_label, ATTENTION.beta),
+        m=ATTENTION.m,
+        seed=ATTENTION.seeds,
+    )
+
+
+def attention_convex_records(wildcards):
+    return expand(
+        "results/theory/attention/convex/beta{beta}.json",
+        beta=map(beta_label, ATTENTION.beta),
+    )
+
+
+def sweep_bm_records(wildcards):
+    """The spiral runs of the m sweep: made by rule spiral_bm, shared with the paper's grid."""
+    return expand(
+        "results/spiral/bm/n{n}_beta{beta}_m{m}_seed{seed}.json",
+        n=SWEEP.n,
+        beta=map(beta_label, SWEEP.beta),
+        m=SWEEP.m,
+        seed=SWEEP.seeds,
+    )
+
+
+def sweep_convex_records(wildcards):
+    return expand(
+        "results/spiral/convex/n{n}_beta{beta}_seed{seed}.json",
+        n=SWEEP.n,
+        beta=map(beta_label, SWEEP.beta),
+        seed=SWEEP.seeds,
+    )
+
+
+def sweep_curvature_records(wildcards):
+    return expand(
+        "results/theory/spiral/curvature/n{n}_beta{beta}_seed{seed}.json",
+        n=SWEEP.n,
+        beta=map(beta_label, SWEEP.beta),
+        seed=SWEEP.seeds,
+    )
+
+
+def sweep_factors(wildcards):
+    """The factors of every m of one (n, beta, seed) of the sweep, in the order of SWEEP.m."""
+    return [
+        f"results/spiral/bm/n{wildcards.n}_beta{wildcards.beta}_m{m}_seed{wildcards.seed}.npz"
+        for m in SWEEP.m
+    ]
+
+
+def theory_targets():
+    return [
+        "results/theory/attention_heads.csv",
+        "results/figures/theory_attention_heads.pdf",
+        "results/theory/spiral_m_sweep.csv",
+        "results/figures/theory_spiral_m_sweep.pdf",
+        "results/report/theory/attention_heads.html",
+        "results/report/theory/spiral_m_sweep.html",
+    ]
+
+
+# Every record an aggregating job reads is read here, when Snakemake reads the workflow (dry runs
+# too): a corrupt one stops it, naming the file, before any job starts and so before Snakemake
+# removes the outputs built from it (gaps.csv). Not in an input function: Snakemake ignores an
+# input function's error when the output it would rebuild exists.
+check_records(
+    spiral_bm_records(None)
+    + spiral_convex_records(None)
+    + cnn_stage_metrics(None)
+    + cnn_convex_metrics(None)
+    + attention_bm_records(None)
+    + attention_convex_records(None)
+    + sweep_bm_records(None)
+    + sweep_convex_records(None)
+    + sweep_curvature_records(None)
+)
+
+
+# --- certify: BM as a certified solver of (5) (rules/certify.smk) ------------------------
 CERTIFY = CFG.certify
 
 

@@ -3,6 +3,17 @@
 # -> gap table -> figures and table.
 
 
+# Seconds of work on small files: on a cluster they run where snakemake runs, not as cluster jobs.
+localrules:
+    spiral_data,
+    spiral_arrangement,
+    spiral_gaps,
+    spiral_fig2,
+    spiral_fig3,
+    spiral_fig4,
+    spiral_table,
+
+
 rule spiral:
     """Figures 2-4 and the gap table of the spiral experiment."""
     input:
@@ -19,7 +30,7 @@ rule spiral_data:
     benchmark:
         "results/benchmarks/spiral/data/n{n}.tsv"
     conda:
-        "../envs/bmconvex.yaml"
+        "../envs/spiral.yaml"
     threads: 1
     resources:
         mem_mb=500,
@@ -43,7 +54,7 @@ rule spiral_arrangement:
     benchmark:
         "results/benchmarks/spiral/arrangements/n{n}_seed{seed}.tsv"
     conda:
-        "../envs/bmconvex.yaml"
+        "../envs/spiral.yaml"
     threads: 1
     resources:
         mem_mb=500,
@@ -68,7 +79,7 @@ rule spiral_bm:
     benchmark:
         "results/benchmarks/spiral/bm/n{n}_beta{beta}_m{m}_seed{seed}.tsv"
     conda:
-        "../envs/bmconvex.yaml"
+        "../envs/spiral.yaml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -96,7 +107,7 @@ rule spiral_convex:
     benchmark:
         "results/benchmarks/spiral/convex/n{n}_beta{beta}_seed{seed}.tsv"
     conda:
-        "../envs/bmconvex.yaml"
+        "../envs/spiral.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -116,18 +127,14 @@ rule spiral_gaps:
         bm=spiral_bm_records,
         convex=spiral_convex_records,
     output:
-        table=report(
-            "results/spiral/gaps.csv",
-            caption="../workflow/report/spiral_gaps.rst",
-            category="Spiral",
-        ),
+        table="results/spiral/gaps.csv",
         violations="results/spiral/bound_violations.csv",
     log:
         "results/logs/spiral/gaps.log",
     benchmark:
         "results/benchmarks/spiral/gaps.tsv"
     conda:
-        "../envs/bmconvex.yaml"
+        "../envs/spiral.yaml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -155,7 +162,7 @@ rule spiral_fig2:
     benchmark:
         "results/benchmarks/spiral/fig2.tsv"
     conda:
-        "../envs/bmconvex.yaml"
+        "../envs/spiral.yaml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -183,7 +190,7 @@ rule spiral_fig3:
     benchmark:
         "results/benchmarks/spiral/fig3.tsv"
     conda:
-        "../envs/bmconvex.yaml"
+        "../envs/spiral.yaml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -211,7 +218,7 @@ rule spiral_fig4:
     benchmark:
         "results/benchmarks/spiral/fig4.tsv"
     conda:
-        "../envs/bmconvex.yaml"
+        "../envs/spiral.yaml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -228,17 +235,13 @@ rule spiral_table:
     input:
         table=rules.spiral_gaps.output.table,
     output:
-        markdown=report(
-            "results/tables/spiral_gaps.md",
-            caption="../workflow/report/spiral_table.rst",
-            category="Spiral",
-        ),
+        markdown="results/tables/spiral_gaps.md",
     log:
         "results/logs/spiral/table.log",
     benchmark:
         "results/benchmarks/spiral/table.tsv"
     conda:
-        "../envs/bmconvex.yaml"
+        "../envs/spiral.yaml"
     threads: 1
     resources:
         mem_mb=500,

@@ -1,4 +1,4 @@
-"""Time per epoch and peak memory of the convex form (23) of one stage (Fig. 6)."""
+"""Convex stage s of (23) on the convex stages before it: time per epoch and peak memory (Fig. 6)."""
 
 from bmconvex.core.logs import start_log
 
@@ -6,15 +6,17 @@ start_log(snakemake.log[0])
 
 import torch  # noqa: E402
 
-from bmconvex.cnn import loader  # noqa: E402
-from bmconvex.cnn.config import StageJob  # noqa: E402
-from bmconvex.cnn.experiment import run_convex_stage  # noqa: E402
+from bmconvex.cnn import loader, memory  # noqa: E402
+from bmconvex.cnn.config import ConvexJob  # noqa: E402
+from bmconvex.cnn.experiment import run_convex_stage, save_stage  # noqa: E402
 from bmconvex.core.records import write_json  # noqa: E402
 from bmconvex.core.specs import build  # noqa: E402
 
-job, params = build(StageJob, snakemake.params.job), snakemake.params
+job = build(ConvexJob, snakemake.params.job)
 torch.set_num_threads(snakemake.threads)
 device = loader.pick_device(job.device)
+memory.apply_budget(device, job.gpu_memory_gib)
 data = loader.load(snakemake.input.data, job.dataset, device, job.train_samples, job.test_samples)
-record = run_convex_stage(job, data, list(snakemake.input.previous), params.epochs, params.max_batches)
+model, trained, record = run_convex_stage(job, data, list(snakemake.input.previous), snakemake.log.epochs)
+save_stage(model, snakemake.output.checkpoint, trained)  # without weights when it did not fit
 write_json(snakemake.output.metrics, record)

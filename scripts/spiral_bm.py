@@ -7,10 +7,10 @@ start_log(snakemake.log[0])
 import numpy as np  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
+from bmconvex.core.gd import Divergence, GDSettings  # noqa: E402
 from bmconvex.core.records import write_json  # noqa: E402
-from bmconvex.mlp.config import Divergence  # noqa: E402
-from bmconvex.mlp.experiment import make_problem, run_bm  # noqa: E402
-from bmconvex.mlp.training import GDSettings  # noqa: E402
+from bmconvex.mlp.experiment import run_bm  # noqa: E402
+from bmconvex.mlp.problem import make_problem  # noqa: E402
 
 wc, params = snakemake.wildcards, snakemake.params
 problem = make_problem(snakemake.input.data, snakemake.input.arrangement, float(wc.beta), params.loss_scaling)

@@ -8,8 +8,8 @@ import numpy as np  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 from bmconvex.core.records import write_json  # noqa: E402
-from bmconvex.mlp.experiment import make_problem  # noqa: E402
 from bmconvex.mlp.optimum import run_convex  # noqa: E402
+from bmconvex.mlp.problem import make_problem  # noqa: E402
 
 wc, params = snakemake.wildcards, snakemake.params
 problem = make_problem(snakemake.input.data, snakemake.input.arrangement, float(wc.beta), params.loss_scaling)

@@ -9,5 +9,5 @@ import pandas as pd  # noqa: E402
 from bmconvex.core.figures import save  # noqa: E402
 from bmconvex.mlp import figures  # noqa: E402
 
-grid = figures.gap_figure(pd.read_csv(snakemake.input.table), snakemake.params.ns)
-save(grid.figure, snakemake.output.pdf, snakemake.output.png)
+figure = figures.gap_figure(pd.read_csv(snakemake.input.table), snakemake.params.ns)
+save(figure, snakemake.output.pdf, snakemake.output.png)

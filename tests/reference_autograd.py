@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from bmconvex.core.gd import GDSettings
 from bmconvex.mlp.problem import GatedReLUProblem
-from bmconvex.mlp.training import GDSettings
 
 
 def predict_literal(X, D, U, V):

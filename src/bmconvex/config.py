@@ -13,23 +13,28 @@ from pathlib import Path
 
 from bmconvex.certify.config import CertifySpec
 from bmconvex.cnn.config import CNNSpec
-from bmconvex.core.specs import ConfigError, build, validate
+from bmconvex.core.finite import non_finite
+from bmconvex.core.specs import ConfigError, build, suggest, validate
 from bmconvex.mlp.config import SpiralSpec
+from bmconvex.theory.config import TheorySpec
 
-SECTIONS = {"spiral": SpiralSpec, "cnn": CNNSpec, "certify": CertifySpec}
+SECTIONS = {"spiral": SpiralSpec, "cnn": CNNSpec, "theory": TheorySpec, "certify": CertifySpec}
 
 
 @dataclass(frozen=True)
 class WorkflowConfig:
     spiral: SpiralSpec
     cnn: CNNSpec
+    theory: TheorySpec
     certify: CertifySpec
 
 
 def parse(config: dict, schemas: Path) -> WorkflowConfig:
     """Validate every section against its schema, build its spec and apply its cross-field rules."""
+    if (bad := next(non_finite(config), None)) is not None:
+        raise ConfigError(f"{bad[0]}: {bad[1]} is not a finite number")
     if unknown := sorted(set(config) - set(SECTIONS)):
-        raise ConfigError(f"{unknown[0]}: unknown section; the sections are {', '.join(SECTIONS)}")
+        raise ConfigError(f"{unknown[0]}: unknown section; {suggest(unknown[0], SECTIONS)}")
     specs = {}
     for name, spec in SECTIONS.items():
         if name not in config:

@@ -32,11 +32,16 @@ def test_bm_stage_equals_convex_stage_at_Z_equal_UV(m, bias):
     assert torch.linalg.matrix_rank(Z).max() <= m
 
 
-def test_regulariser_is_the_sum_of_nuclear_norms():
+@pytest.mark.parametrize("in_channels, num_classes", [(2, 2), (1, 10)])  # h = 19 > ac = 8; h = 10 < ac = 40
+def test_regulariser_is_the_sum_of_nuclear_norms(in_channels, num_classes):
+    """Through the smaller Gram matrix of each Z_k, and so is its gradient (the SVD's U V^T)."""
     torch.manual_seed(1)
-    convex = ConvexStage(in_channels=2, P=3, num_classes=2, bias=True)
+    convex = ConvexStage(in_channels=in_channels, P=3, num_classes=num_classes, bias=True)
     expected = torch.linalg.matrix_norm(convex.Z_matrices(), ord="nuc").sum()
     torch.testing.assert_close(convex.regulariser(), expected, rtol=1e-10, atol=0)
+    convex.regulariser().backward()
+    U, _, Vh = torch.linalg.svd(convex.Z_matrices().detach(), full_matrices=False)
+    torch.testing.assert_close(convex.Z_matrices(grad=True), U @ Vh, rtol=1e-8, atol=1e-10)
 
 
 def test_space_to_depth_is_invertible():

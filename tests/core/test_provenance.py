@@ -20,8 +20,10 @@ def package(tmp_path, monkeypatch):
 def test_digest_changes_with_imported_code_only(package):
     bm, figure = ROOT / "scripts" / "spiral_bm.py", ROOT / "scripts" / "spiral_gap_figure.py"
     before = provenance.code_digest(bm), provenance.code_digest(figure)
-    training = package / "mlp" / "training.py"
-    training.write_text(training.read_text().replace("b *= mu", "b *= 0.5 * mu"))
+    gd = package / "core" / "gd.py"
+    edited = gd.read_text().replace("b *= mu", "b *= 0.5 * mu")
+    assert edited != gd.read_text()
+    gd.write_text(edited)
     assert provenance.code_digest(bm) != before[0]  # GD's step changed: the BM jobs re-run
     assert provenance.code_digest(figure) == before[1]  # the figure does not import the trainer
 

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 from conftest import svt
 
+from bmconvex.core.gd import GDSettings, ReduceLROnPlateau
 from bmconvex.mlp.certificate import bm_certificate
 from bmconvex.mlp.problem import factor_product
-from bmconvex.mlp.training import GDSettings, ReduceLROnPlateau, init_factors, train_gd
+from bmconvex.mlp.training import init_factors, train_gd
 
 
 def test_gradients_match_finite_differences(spiral_problem):

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from reference_autograd import autograd_gd
 
-from bmconvex.mlp.training import GDSettings, init_factors, train_gd
+from bmconvex.core.gd import GDSettings
+from bmconvex.mlp.training import init_factors, train_gd
 
 
 @pytest.mark.parametrize("variant", ["literal", "vectorised"])

@@ -1,9 +1,12 @@
-"""The workflow on a real single-node SLURM cluster (workflow/cluster/local_slurm.sh).
+"""The workflow on a real single-node SLURM cluster (workflow/cluster/local_slurm.sh), GRES-only.
 
-Through the SLURM profile: the tiny spiral grid with a broken solver (the convex jobs fail, are
-retried and reported with their logs), then repaired (only the missing jobs run), then the CNN
-chain; every job must have gone through sbatch (accounting records), the GPU-tagged jobs with a
-GPU request and CUDA_VISIBLE_DEVICES set, and the results must equal a local run's.
+Through the SLURM profile: the tiny spiral grid with a broken solver (the solves fail, are retried
+and reported with their logs), then repaired (only the missing solves run); the BM runs and solves
+go to the cluster in groups (one cluster job runs many of them) and the cheap rules stay local.
+The cluster refuses `--gpus` as GRES-only sites do: the profile as shipped (`gpu: 1`) is refused,
+its one-line switch to `gres: "gpu:1"` runs the CNN chain; every job must have gone through sbatch
+(accounting records), exactly the GPU stages with a GPU and CUDA_VISIBLE_DEVICES set, and the
+results must equal a local run's.
 """
 
 import os
@@ -25,26 +28,43 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("apt-get") is None, reason="apt-get is needed to install SLURM"),
 ]
 CLUSTER = ROOT / "workflow" / "cluster" / "local_slurm.sh"
-SLURM = ["--profile", "workflow/profiles/slurm", "--slurm-init-seconds-before-status-checks", "5"]
-# The test node has 2 CPUs: the CNN jobs ask for one CPU per GPU and little memory.
-SMALL_CNN = [
-    "--set-threads", "cnn_stage=1", "cnn_convex_stage=1",
-    "--set-resources", "cnn_stage:cpus_per_gpu=1", "cnn_stage:mem_mb=3000",
-    "cnn_convex_stage:cpus_per_gpu=1", "cnn_convex_stage:mem_mb=3000",
-]  # fmt: skip
-SUBMITTED = re.compile(r"submitted with SLURM jobid (\d+) \(log: \S*/rule_(\w+)/")
+# The test node has 2 CPUs: group jobs at most 2 wide, the CNN jobs one CPU per GPU and little memory.
+SLURM = ["--slurm-init-seconds-before-status-checks", "5", "--cores", "2"]
+SMALL_CNN = {"cpus_per_gpu: 4": "cpus_per_gpu: 1", "mem_mb: 32000": "mem_mb: 3000", "mem_mb: 64000": "mem_mb: 3000"}
+THREADS = ["--set-threads", "cnn_stage=1", "cnn_convex_stage=1"]
+GPU_RULES = ("cnn_stage", "cnn_convex_stage")
+BM_GROUP, SOLVE_GROUP = "group:spiral_bm_runs", "group:spiral_solves"
+# Log folders: rule_<rule>/... for a job, group_<group>_<its rules>/ for a group job.
+SUBMITTED = re.compile(
+    r"submitted with SLURM jobid (\d+) \(log: \S*/(rule|group)_(\w+?)(?:_spiral_bm|_spiral_convex)?/"
+)
 
 
-def slurm(workdir, *args):
-    """snakemake through the SLURM profile (its own executor: no --cores, no local profile)."""
-    cmd = [sys.executable, "-m", "snakemake", *SLURM, *args]
+def slurm_profile(workdir: Path, name: str, gres: bool) -> str:
+    """profiles/slurm sized for the 2-CPU test node; with `gres`, the one line a GRES-only site edits."""
+    text = (ROOT / "profiles" / "slurm" / "config.yaml").read_text()
+    for old, new in SMALL_CNN.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    if gres:
+        assert text.count("    gpu: 1\n") == 1  # one switch for both GPU stages (a YAML anchor)
+        text = text.replace("    gpu: 1\n", '    gres: "gpu:1"\n')
+    (workdir / "profiles" / name).mkdir()
+    (workdir / "profiles" / name / "config.yaml").write_text(text)
+    return f"profiles/{name}"
+
+
+def slurm(workdir, profile, *args):
+    """snakemake through a SLURM workflow profile (it replaces profiles/default)."""
+    cmd = [sys.executable, "-m", "snakemake", "--workflow-profile", profile, *SLURM, *args]
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"  # the jobs find this Python
     return subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, env={**os.environ, "PATH": path})
 
 
 def submissions(result) -> dict[str, str]:
-    """SLURM job id -> rule, from Snakemake's submission messages."""
-    return {job: rule for job, rule in SUBMITTED.findall(result.stdout + result.stderr)}
+    """SLURM job id -> rule (or group:NAME), from Snakemake's submission messages."""
+    found = SUBMITTED.findall(result.stdout + result.stderr)
+    return {job: (name if kind == "rule" else f"group:{name}") for job, kind, name in found}
 
 
 def accounting(job_ids) -> pd.DataFrame:
@@ -56,9 +76,16 @@ def accounting(job_ids) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["job", "state", "tres"]).set_index("job")
 
 
+def steps(job_id: str) -> int:
+    """Job steps that ran in one cluster job: one per Snakemake job of a group."""
+    out = subprocess.run(["sacct", "-n", "-P", "-j", job_id, "-o", "JobID"], capture_output=True, text=True).stdout
+    return sum(bool(re.fullmatch(rf"{job_id}\.\d+", line)) for line in out.split())
+
+
 @pytest.fixture(scope="module")
 def cluster():
-    started = subprocess.run([str(CLUSTER), "start"], capture_output=True, text=True)
+    env = {**os.environ, "SLURM_LOCAL_GPU_FORM": "gres"}
+    started = subprocess.run([str(CLUSTER), "start"], capture_output=True, text=True, env=env)
     if started.returncode:
         pytest.fail(f"could not start SLURM:\n{started.stderr[-3000:]}")
     yield
@@ -69,20 +96,23 @@ def cluster():
 def runs(cluster, tmp_path_factory):
     on_slurm = copy_workflow(tmp_path_factory.mktemp("slurm"))
     local = copy_workflow(tmp_path_factory.mktemp("local"))
+    as_shipped, gres = slurm_profile(on_slurm, "slurm_small", False), slurm_profile(on_slurm, "slurm_gres", True)
     tiny = yaml.safe_load((ROOT / "tests" / "configs" / "tiny.yaml").read_text())
     (on_slurm / "tiny.yaml").write_text(yaml.safe_dump(tiny))
     tiny["spiral"]["convex"]["solver"] = "CLARABEL"
     tiny["spiral"]["convex"]["tolerance"] = 1.0e-20  # beyond float64: every solve fails
     (on_slurm / "broken.yaml").write_text(yaml.safe_dump(tiny))
-    cnn = ["cnn", "--configfile", str(ROOT / "tests" / "configs" / "cnn_tiny.yaml"), *SMALL_CNN]
+    cnn_tiny = ["--configfile", str(ROOT / "tests" / "configs" / "cnn_tiny.yaml")]
     for workdir in (on_slurm, local):
         write_fashion_mnist(workdir / "resources", n_train=512, n_test=128)
+    stage = "results/cnn/fashion_mnist/m1/stage1.json"
     return {
-        "broken": slurm(on_slurm, "--configfile", "broken.yaml", "--retries", "1"),
-        "repaired": slurm(on_slurm, "--configfile", "tiny.yaml"),
-        "cnn": slurm(on_slurm, *cnn),
+        "broken": slurm(on_slurm, as_shipped, "--configfile", "broken.yaml", "--retries", "1"),
+        "repaired": slurm(on_slurm, as_shipped, "--configfile", "tiny.yaml"),
+        "gpus_refused": slurm(on_slurm, as_shipped, stage, *cnn_tiny, *THREADS, "--retries", "0"),
+        "cnn": slurm(on_slurm, gres, "cnn", *cnn_tiny, *THREADS),
         "local_spiral": snakemake(local, "--configfile", str(ROOT / "tests" / "configs" / "tiny.yaml")),
-        "local_cnn": snakemake(local, *cnn),
+        "local_cnn": snakemake(local, "cnn", *cnn_tiny),
         "dirs": (on_slurm, local),
     }
 
@@ -92,35 +122,40 @@ def test_failed_jobs_are_reported_with_their_logs_and_retried(runs):
     assert broken.returncode != 0
     text = broken.stdout + broken.stderr
     assert "Error in rule spiral_convex" in text and "results/logs/spiral/convex/" in text
-    rules = list(submissions(broken).values())
+    submitted = list(submissions(broken).values())
+    assert submitted.count(SOLVE_GROUP) == 2  # the failing group of solves, submitted twice (--retries 1)
+    assert submitted.count(BM_GROUP) == 1
+
+
+def test_spiral_runs_go_to_the_cluster_in_groups_and_cheap_rules_stay_local(runs):
     tiny = yaml.safe_load((ROOT / "tests" / "configs" / "tiny.yaml").read_text())["spiral"]
     solves = len(tiny["n"]) * len(tiny["beta"]) * len(tiny["seeds"])
-    assert rules.count("spiral_convex") == 2 * solves  # every failing solve submitted twice (--retries 1)
-    assert rules.count("spiral_bm") == solves * len(tiny["m"])
-
-
-def test_repaired_run_redoes_no_finished_job(runs):
+    bm_runs = {job: name for job, name in submissions(runs["broken"]).items() if name == BM_GROUP}
+    assert [steps(job) for job in bm_runs] == [solves * len(tiny["m"])]  # all 16 BM runs in one cluster job
     repaired = runs["repaired"]
     assert repaired.returncode == 0, repaired.stderr[-3000:]
-    assert set(submissions(repaired).values()) == {
-        "spiral_convex",
-        "spiral_gaps",
-        "spiral_fig2",
-        "spiral_fig4",
-        "spiral_table",
-    }
-    assert "spiral_bm" not in jobs_run(repaired)
+    (job, name), *others = submissions(repaired).items()
+    assert name == SOLVE_GROUP and not others and steps(job) == solves  # only the missing solves, one job
+    ran = jobs_run(repaired)
+    assert "spiral_bm" not in ran and ran["spiral_convex"] == solves
+    assert {"spiral_gaps", "spiral_fig2", "spiral_table", "spiral_report_tables"} <= set(ran)  # ran locally
+
+
+def test_a_gres_only_cluster_refuses_gpus_and_takes_the_profile_switch(runs):
+    refused = runs["gpus_refused"]
+    assert refused.returncode != 0
+    assert "takes GPUs as --gres=gpu:N only" in refused.stdout + refused.stderr
+    assert runs["cnn"].returncode == 0, runs["cnn"].stderr[-3000:]
+    assert set(submissions(runs["cnn"]).values()) == set(GPU_RULES)  # data and report stayed local
 
 
 def test_every_job_went_through_sbatch_and_gpu_jobs_got_a_gpu(runs):
-    assert runs["cnn"].returncode == 0, runs["cnn"].stderr[-3000:]
     submitted = {**submissions(runs["broken"]), **submissions(runs["repaired"]), **submissions(runs["cnn"])}
     table = accounting(submitted)
     assert set(table.index) == set(submitted)
-    for job, rule in submitted.items():
-        wants_gpu = rule in ("cnn_stage", "cnn_convex_stage")
-        assert ("gres/gpu=1" in table.loc[job, "tres"]) == wants_gpu, (rule, table.loc[job, "tres"])
-    assert (table.loc[[j for j, r in submitted.items() if r.startswith("cnn")], "state"] == "COMPLETED").all()
+    for job, name in submitted.items():
+        assert ("gres/gpu=1" in table.loc[job, "tres"]) == (name in GPU_RULES), (name, table.loc[job, "tres"])
+    assert (table.loc[[j for j, r in submitted.items() if r in GPU_RULES], "state"] == "COMPLETED").all()
     on_slurm, _ = runs["dirs"]
     for log in (on_slurm / "results" / "logs" / "cnn").rglob("stage*.log"):
         assert "CUDA_VISIBLE_DEVICES=0" in log.read_text()

@@ -5,6 +5,9 @@
 # GPU (a GRES backed by a character device: jobs asking for a GPU get CUDA_VISIBLE_DEVICES=0).
 #
 #   workflow/cluster/local_slurm.sh start    # install (apt, as root) if needed, configure, start; idempotent
+#   SLURM_LOCAL_GPU_FORM=gres workflow/cluster/local_slurm.sh start
+#                                            # a GRES-only cluster: a job_submit filter rejects
+#                                            # --gpus/--gpus-per-*, as some sites do (default: both forms)
 #   workflow/cluster/local_slurm.sh status   # sinfo
 #   workflow/cluster/local_slurm.sh stop     # stop every daemon it started, by PID
 #
@@ -12,6 +15,7 @@
 set -euo pipefail
 
 STATE=${SLURM_LOCAL_STATE:-/var/lib/bmconvex-slurm}
+GPU_FORM=${SLURM_LOCAL_GPU_FORM:-any}
 PIDS=$STATE/pids
 HOST=$(hostname -s)
 PACKAGES="slurmctld slurmd slurm-client slurmdbd munge mariadb-server"
@@ -62,6 +66,25 @@ JobAcctGatherType=jobacct_gather/none
 $node Gres=gpu:1 State=UNKNOWN
 PartitionName=main Nodes=$HOST Default=YES MaxTime=INFINITE State=UP
 CONF
+    if [ "$GPU_FORM" = gres ]; then
+        echo "JobSubmitPlugins=lua" >>/etc/slurm/slurm.conf
+        cat >/etc/slurm/job_submit.lua <<'LUA'
+-- GRES-only site: GPUs are requested as --gres=gpu:N; --gpus, --gpus-per-task etc. are refused.
+function slurm_job_submit(job_desc, part_list, submit_uid)
+    for _, field in ipairs({"tres_per_job", "tres_per_task", "tres_per_socket"}) do
+        local tres = job_desc[field]
+        if tres ~= nil and string.find(tres, "gpu") then
+            slurm.log_user("this cluster takes GPUs as --gres=gpu:N only, not --gpus (%s=%s)", field, tres)
+            return slurm.ERROR
+        end
+    end
+    return slurm.SUCCESS
+end
+function slurm_job_modify(job_desc, job_rec, part_list, modify_uid)
+    return slurm.SUCCESS
+end
+LUA
+    fi
     cat >/etc/slurm/gres.conf <<CONF
 AutoDetect=off
 NodeName=$HOST Name=gpu File=$STATE/fake-gpu0
@@ -101,7 +124,19 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
 
 start() {
     install
+    local before
+    before=$(cat /etc/slurm/slurm.conf 2>/dev/null || true)
     configure
+    if running slurmctld && [ "$before" != "$(cat /etc/slurm/slurm.conf)" ]; then
+        log "slurm.conf changed (GPU form: $GPU_FORM): restarting slurmctld and slurmd"
+        for daemon in slurmd slurmctld; do
+            local pid
+            pid=$(cat "$(pidfile "$daemon")")
+            kill "$pid"
+            wait_for 30 "$daemon to stop" sh -c "! kill -0 $pid"
+            rm -f "$(pidfile "$daemon")"
+        done
+    fi
     if ! running munged; then
         chown -R munge:munge /run/munge /etc/munge
         su -s /bin/sh munge -c "munged --force --pid-file=$(pidfile munged)"

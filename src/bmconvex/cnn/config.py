@@ -1,12 +1,13 @@
 """The ``cnn`` section of config.yaml as a typed spec, and the values each job of it uses.
 
 Stages are numbered from 1 as in the paper. A job receives only what it uses (a
-:class:`StageJob`), so changing a setting re-runs only the jobs whose results it changes.
+:class:`StageJob` for a BM stage, a :class:`ConvexJob` for a stage of the convex chain), so
+changing a setting re-runs only the jobs whose results it changes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bmconvex.cnn.training import StageSettings
 from bmconvex.core.specs import ConfigError
@@ -37,25 +38,41 @@ class CNNData:
 @dataclass(frozen=True)
 class ConvexTiming:
     epochs: int
-    m_chain: int
     max_batches: int | None
 
 
 @dataclass(frozen=True)
-class StageJob:
-    """One stage of one (dataset, m) chain: its architecture up to this stage and its training."""
+class ChainStage:
+    """What every stage job uses: the chain's architecture up to this stage, its training, its device."""
 
     dataset: str
     stage: int
-    m: int
     P: tuple[int, ...]  # P-hat of stages 1 .. stage
     space_to_depth: tuple[bool, ...]  # whether the input of stages 1 .. stage is downsampled
     settings: StageSettings
     seed: int
     device: str
-    bound_samples: int | None
+    gpu_memory_gib: float | None  # the memory budget the stage must fit (None: the whole card)
     train_samples: int | None
     test_samples: int | None
+
+
+@dataclass(frozen=True)
+class StageJob(ChainStage):
+    """Stage s of one (dataset, m) chain of BM stages (126), on the frozen BM stages 1 .. s - 1."""
+
+    m: int
+    bound_samples: int | None
+
+
+@dataclass(frozen=True)
+class ConvexJob(ChainStage):
+    """Stage s of the convex chain (23), on the frozen convex stages 1 .. s - 1 (Fig. 6).
+
+    ``settings.epochs`` is the number of epochs timed; ``max_batches`` cuts each to that many batches.
+    """
+
+    max_batches: int | None
 
 
 @dataclass(frozen=True)
@@ -71,6 +88,7 @@ class CNNSpec:
     lr_gamma: float
     mixed_precision: bool
     device: str
+    gpu_memory_gib: float | None
     seed: int
     bound_samples: int | None
     data: CNNData
@@ -91,15 +109,12 @@ class CNNSpec:
                 raise ConfigError(
                     f"{key}.space_to_depth_before: no stage {bad[0]}; stages are 2 .. {len(arch.P_hat)} (len(P_hat))"
                 )
-        if self.convex.m_chain not in self.m:
-            raise ConfigError(f"cnn.convex.m_chain: {self.convex.m_chain} is not one of cnn.m {list(self.m)}")
 
-    def stage_job(self, dataset: str, stage: int, m: int) -> StageJob:
+    def _chain_stage(self, dataset: str, stage: int) -> dict:
         arch = self.architecture[dataset]
-        return StageJob(
+        return dict(
             dataset=dataset,
             stage=stage,
-            m=m,
             P=arch.P_hat[:stage],
             space_to_depth=tuple(s in arch.space_to_depth_before for s in range(1, stage + 1)),
             settings=StageSettings(
@@ -115,7 +130,15 @@ class CNNSpec:
             ),
             seed=self.seed,
             device=self.device,
-            bound_samples=self.bound_samples,
+            gpu_memory_gib=self.gpu_memory_gib,
             train_samples=self.data.train_samples,
             test_samples=self.data.test_samples,
         )
+
+    def stage_job(self, dataset: str, stage: int, m: int) -> StageJob:
+        return StageJob(**self._chain_stage(dataset, stage), m=m, bound_samples=self.bound_samples)
+
+    def convex_job(self, dataset: str, stage: int) -> ConvexJob:
+        base = self._chain_stage(dataset, stage)
+        base["settings"] = replace(base["settings"], epochs=self.convex.epochs)
+        return ConvexJob(**base, max_batches=self.convex.max_batches)

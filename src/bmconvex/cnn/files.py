@@ -41,10 +41,21 @@ CIFAR10_MD5 = {
 }
 CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 DATASETS = ("fashion_mnist", "cifar10")
+NUM_CLASSES = 10  # both datasets: labels 0 .. 9
 
 
 class DatasetUnavailable(FileNotFoundError):
     """A dataset file is missing or corrupt and could not be obtained."""
+
+
+class DatasetCorrupt(ValueError):
+    """A dataset file whose content does not fit its format (checked even with ``verify: false``)."""
+
+    def __init__(self, path: Path, problem: str):
+        super().__init__(
+            f"{path}: {problem}. The file is corrupt: delete it (it is obtained again where possible, "
+            "see cnn.data in config.yaml) or restore it, then run again."
+        )
 
 
 @dataclass(frozen=True)
@@ -120,30 +131,56 @@ def ensure_cifar10(root: Path, verify: bool = True) -> Path:
 
 
 def read_idx(path: Path) -> np.ndarray:
-    """An IDX file (the MNIST format): big-endian dims after a 4-byte magic number."""
+    """An IDX file (the MNIST format): big-endian dims after a 4-byte magic number.
+
+    The magic number and the file length against the header's dims are checked (always, cheap).
+    """
     raw = path.read_bytes()
+    if len(raw) < 4 or raw[:3] != b"\0\0\x08":
+        raise DatasetCorrupt(path, "not an IDX file of unsigned bytes (its magic number is wrong)")
     ndim = raw[3]
-    dims = np.frombuffer(raw, dtype=">u4", count=ndim, offset=4)
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+    header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise DatasetCorrupt(path, f"{len(raw)} bytes, shorter than its {header}-byte header")
+    dims = tuple(int(k) for k in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
+    if len(raw) != (size := header + int(np.prod(dims, dtype=np.int64))):
+        raise DatasetCorrupt(path, f"{len(raw)} bytes, but its header {dims} needs {size}")
+    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
+
+
+def check_labels(path: Path, y: np.ndarray, n: int) -> np.ndarray:
+    """Labels of n images, each in 0 .. 9 (checked always, cheap), or DatasetCorrupt naming ``path``."""
+    if y.shape != (n,):
+        raise DatasetCorrupt(path, f"labels of shape {y.shape} for {n} images")
+    if n and not 0 <= y.min() <= y.max() < NUM_CLASSES:
+        raise DatasetCorrupt(path, f"labels range over {y.min()} .. {y.max()}, not 0 .. {NUM_CLASSES - 1}")
+    return y
 
 
 def load_fashion_mnist(folder: Path) -> ImageSet:
-    def images(name):
-        return read_idx(folder / f"{name}-images-idx3-ubyte")[:, None]
+    def part(name):
+        images, labels = folder / f"{name}-images-idx3-ubyte", folder / f"{name}-labels-idx1-ubyte"
+        x, y = read_idx(images), read_idx(labels).astype(np.int64)
+        if x.shape[1:] != (28, 28):
+            raise DatasetCorrupt(images, f"images of shape {x.shape}, not (N, 28, 28)")
+        return x[:, None], check_labels(labels, y, len(x))
 
-    def labels(name):
-        return read_idx(folder / f"{name}-labels-idx1-ubyte").astype(np.int64)
-
-    return ImageSet(images("train"), labels("train"), images("t10k"), labels("t10k"))
+    return ImageSet(*part("train"), *part("t10k"))
 
 
 def _cifar_batches(folder: Path, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
     xs, ys = [], []
     for name in names:
-        with open(folder / name, "rb") as f:
-            batch = pickle.load(f, encoding="latin1")
-        xs.append(np.asarray(batch["data"], dtype=np.uint8).reshape(-1, 3, 32, 32))
-        ys.append(np.asarray(batch["labels"], dtype=np.int64))
+        try:
+            with open(folder / name, "rb") as f:
+                batch = pickle.load(f, encoding="latin1")
+            x, y = np.asarray(batch["data"], dtype=np.uint8), np.asarray(batch["labels"], dtype=np.int64)
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, KeyError, IndexError) as err:
+            raise DatasetCorrupt(folder / name, f"not a CIFAR-10 batch ({type(err).__name__}: {err})") from None
+        if x.ndim != 2 or x.shape[1] != 3 * 32 * 32:
+            raise DatasetCorrupt(folder / name, f"data of shape {x.shape}, not (N, 3072)")
+        xs.append(x.reshape(-1, 3, 32, 32))
+        ys.append(check_labels(folder / name, y, len(x)))
     return np.concatenate(xs), np.concatenate(ys)
 
 

@@ -22,14 +22,27 @@ import math
 
 import numpy as np
 
+from bmconvex.core.finite import NonFiniteError
+
+# The columns every gap table shares: p*, the upper and lower bounds of a BM point, the actual
+# relative gap (p_hat - p*) / p*, Thm 3.4's eps and the certified gap (p_hat - d_hat) / d_hat.
+GAP_COLUMNS = ["p_star", "p_hat", "d_hat", "rel_gap", "rel_gap_bound", "certified_gap"]
+
 
 def max_spectral_norm(G) -> float:
-    """max_j ||G_j||_2 over a stack (P, a, b) of matrices, a NumPy array or a torch tensor."""
-    if isinstance(G, np.ndarray):
-        return float(np.linalg.svd(G, compute_uv=False)[..., 0].max())
-    import torch
+    """max_j ||G_j||_2 over a stack (P, a, b) of matrices, a NumPy array or a torch tensor.
 
-    return float(torch.linalg.matrix_norm(G.float(), ord=2).max().item())
+    A non-finite gradient (a diverged point) certifies nothing: NonFiniteError.
+    """
+    if isinstance(G, np.ndarray):  # LAPACK's SVD fails on inf/NaN: test first
+        norm = float(np.linalg.svd(G, compute_uv=False)[..., 0].max()) if np.isfinite(G).all() else math.nan
+    else:
+        import torch
+
+        norm = float(torch.linalg.matrix_norm(G.float(), ord=2).max().item())
+    if not math.isfinite(norm):
+        raise NonFiniteError("the gradient G = grad F is not finite: the point diverged and certifies nothing")
+    return norm
 
 
 def thm34_epsilon(G, beta: float) -> float:
@@ -42,6 +55,30 @@ def lower_bound(F: float, inner: float, eps: float) -> float:
     return (F - inner) / (1.0 + eps)
 
 
-def relative_gap(upper: float, lower: float) -> float:
-    """(upper - lower) / lower; infinite when the lower bound is not positive."""
-    return (upper - lower) / lower if lower > 0 else math.inf
+def relative_gap(upper: float, lower: float) -> float | None:
+    """(upper - lower) / lower; None (no certificate) when the lower bound is not positive."""
+    return (upper - lower) / lower if lower > 0 else None
+
+
+class InvariantError(AssertionError):
+    """A row contradicts d_hat <= p* <= p_hat: a bug, or an inaccurate p*."""
+
+
+def check_invariants(table, tol: float, keys: list[str]) -> None:
+    """Fail, naming the rows by ``keys``, where d_hat, p* or p_hat is not finite, p* < d_hat (1 - tol)
+    or p* > p_hat (1 + tol) in a gap table (a pandas DataFrame with GAP_COLUMNS).
+
+    d_hat <= p* (App. A.7, eqs. 60-64) and p* <= p_hat (p_hat is a feasible value of the convex
+    program) are theorems; a violation beyond the solver tolerance means a wrong implementation or
+    p*. A NaN compares False with everything, so finiteness is tested apart.
+    """
+    bounds = ["d_hat", "p_star", "p_hat"]
+    finite = np.isfinite(table[bounds].astype(float)).all(axis=1)
+    below = table["p_star"] < table["d_hat"] * (1 - tol)
+    above = table["p_star"] > table["p_hat"] * (1 + tol)
+    bad = table[~finite | below | above]
+    if len(bad):
+        raise InvariantError(
+            f"{len(bad)} run(s) violate d_hat <= p* <= p_hat (relative tolerance {tol:g}):\n"
+            + bad[keys + bounds].to_string(index=False)
+        )

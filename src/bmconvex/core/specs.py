@@ -9,6 +9,7 @@ first error raised names the key and how to fix it, before any job runs.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import types
 import typing
 from pathlib import Path
@@ -44,8 +45,39 @@ def validate(section: str, values, schema_file: Path) -> None:
     schema = yaml.safe_load(schema_file.read_text())
     error = jsonschema.exceptions.best_match(STRICT(schema).iter_errors(values))
     if error is not None:
-        hint = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
-        raise ConfigError(f"{key_path(section, error.absolute_path)}: {error.message}" + (f" ({hint})" if hint else ""))
+        raise ConfigError(message(key_path(section, error.absolute_path), error))
+
+
+def message(where: str, error: jsonschema.ValidationError) -> str:
+    """One line: the key, what is wrong and, where it is known, the fix."""
+    if error.validator == "additionalProperties":
+        known = list(error.schema.get("properties", {}))
+        key = next(k for k in error.instance if k not in known)
+        return f"{where}.{key}: unknown key; {suggest(key, known)}"
+    if error.validator == "required":
+        key = next(k for k in error.validator_value if k not in error.instance)
+        return f"{where}.{key}: missing; every key of config.yaml is required"
+    fix = error.schema.get("description", "")
+    wanted = error.validator_value if error.validator == "type" else ()
+    if "integer" in wanted and isinstance(error.instance, float) and error.instance.is_integer():
+        fix = f"write {int(error.instance)}: a whole number with a decimal point is not an integer"
+    elif "number" in wanted and isinstance(error.instance, str) and _is_number(error.instance):
+        fix = "YAML reads a number without a dot, or an exponent without a sign, as a string: write e.g. 1.0e-3"
+    return f"{where}: {error.message}" + (f" ({fix})" if fix else "")
+
+
+def suggest(key: str, known) -> str:
+    """'did you mean X?' for a misspelt key, else the keys that exist."""
+    close = difflib.get_close_matches(key, known, n=1)
+    return f"did you mean {close[0]}?" if close else f"choose from {', '.join(known)}"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def build(cls, values):

@@ -5,20 +5,14 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from bmconvex.mlp import arrangements, spiral
+from bmconvex.core.gd import Divergence, DivergenceError, GDSettings, TrainResult
+from bmconvex.core.ranks import RANK_RTOL, rank_conditions
 from bmconvex.mlp.certificate import bm_certificate
-from bmconvex.mlp.config import Divergence
 from bmconvex.mlp.problem import GatedReLUProblem
 from bmconvex.mlp.seeds import INIT_STREAM, rng
-from bmconvex.mlp.training import DivergenceError, GDSettings, TrainResult, init_factors, train_gd
+from bmconvex.mlp.training import init_factors, train_gd
 
 log = logging.getLogger("bmconvex")
-
-
-def make_problem(data_path: str, arrangement_path: str, beta: float, loss_scaling: str) -> GatedReLUProblem:
-    data = spiral.load(data_path)
-    arrangement = arrangements.load(arrangement_path)
-    return GatedReLUProblem(data.X, data.Y, arrangement.D, beta, loss_scaling)
 
 
 def run_bm(
@@ -45,7 +39,7 @@ def run_bm(
     for attempt, lr in enumerate(lrs):
         settings = replace(settings, lr=lr)
         try:
-            result = train_gd(problem, U, V, settings, progress, log_every)
+            result = train_gd(problem, U, V, settings, progress=progress, progress_every=log_every)
             break
         except DivergenceError as err:
             if attempt == divergence.restarts:
@@ -60,6 +54,7 @@ def run_bm(
         "final_lr": float(result.lr[-1]),
         "seconds": result.seconds,
         **bm_certificate(problem, result.U, result.V),
+        **rank_conditions(result.U, result.V, RANK_RTOL),  # Thm 3.3, Thm 3.5
     }
     log.info("done in %.2f s: %s", result.seconds, record)
     return result, record

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from bmconvex.mlp import arrangements, spiral
+
 LOSS_SCALINGS = ("mean", "sum")
 
 
@@ -83,3 +85,10 @@ def factor_product(U: np.ndarray, V: np.ndarray) -> np.ndarray:
 def nuclear_norms(Z: np.ndarray) -> np.ndarray:
     """||Z_j||_* for each j."""
     return np.linalg.svd(Z, compute_uv=False).sum(axis=-1)
+
+
+def make_problem(data_path: str, arrangement_path: str, beta: float, loss_scaling: str) -> GatedReLUProblem:
+    """The program of one (n, seed, beta) from its data and arrangement files."""
+    data = spiral.load(data_path)
+    arrangement = arrangements.load(arrangement_path)
+    return GatedReLUProblem(data.X, data.Y, arrangement.D, beta, loss_scaling)

@@ -11,13 +11,24 @@ a :class:`ConvexSolution` whose p* carries its own certified lower bound, or rai
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from bmconvex.core.specs import ConfigError
 from bmconvex.mlp.problem import GatedReLUProblem
 from bmconvex.solvers import certified, clarabel_direct, cvxpy_path
 from bmconvex.solvers.base import ConvexSolution, SolverError
 from bmconvex.solvers.bm_certified import BMSettings
 from bmconvex.solvers.fista import FISTASettings
 
-__all__ = ["SOLVERS", "ConvexSolution", "SolverError", "mosek_license_error", "resolve_solver", "solve"]
+__all__ = [
+    "SOLVERS",
+    "ConvexSolution",
+    "SolverError",
+    "SolverSettings",
+    "mosek_license_error",
+    "resolve_solver",
+    "solve",
+]
 
 SOLVERS = ("auto", "MOSEK", "CLARABEL", "CLARABEL_DIRECT", "BM_CERTIFIED", "FISTA")
 CERTIFIED = {"BM_CERTIFIED": ("BM", BMSettings), "FISTA": ("FISTA", FISTASettings)}
@@ -52,6 +63,21 @@ def resolve_solver(name: str) -> str:
     if name == "MOSEK" and (reason := mosek_license_error()) is not None:
         raise SolverError(f"solver MOSEK requested but {reason}. {MOSEK_HELP}")
     return name
+
+
+@dataclass(frozen=True)
+class SolverSettings:
+    """A config's choice of solver and the tolerance handed to it."""
+
+    solver: str
+    tolerance: float
+
+    def check(self, key: str) -> None:
+        """The solver must be able to run on this machine: ConfigError naming ``key`` otherwise."""
+        try:
+            resolve_solver(self.solver)
+        except SolverError as err:
+            raise ConfigError(f"{key}.solver: {err}") from None
 
 
 def solve(problem: GatedReLUProblem, solver: str, tolerance: float, **options) -> ConvexSolution:

@@ -7,7 +7,9 @@ own certificate, whatever solver produced it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -35,12 +37,29 @@ class ConvexSolution:
         return relative_gap(self.p_star, self.lower_bound)
 
 
-def certified_solution(problem: GatedReLUProblem, Z: np.ndarray, solver: str, tolerance: float, seconds: float):
-    """An optimal Z of (5) with p* re-evaluated at Z and its Fenchel lower bound beside it."""
+def certified_solution(
+    problem: GatedReLUProblem,
+    Z: np.ndarray,
+    solver: str,
+    tolerance: float,
+    seconds: float,
+    dual_bound: Callable[[Any, np.ndarray], float] = fenchel_lower_bound,
+) -> ConvexSolution:
+    """An optimal Z with p* re-evaluated at Z and its dual lower bound beside it.
+
+    ``problem`` is any program with a ``convex_objective(Z)`` ((5) by default, or the
+    self-attention program (104) with its own ``dual_bound``). SolverError when Z is not finite
+    or the bound is not positive: such a p* certifies nothing.
+    """
+    if not np.isfinite(Z).all():
+        raise SolverError(f"{solver} returned a non-finite Z; no p* is computed")
+    lower = dual_bound(problem, Z)
+    if not lower > 0:
+        raise SolverError(f"{solver}: the dual lower bound {lower} of its p* is not positive; p* is not certified")
     return ConvexSolution(
         Z=Z,
         p_star=problem.convex_objective(Z),
-        lower_bound=fenchel_lower_bound(problem, Z),
+        lower_bound=lower,
         solver=solver,
         status="optimal",
         tolerance=tolerance,

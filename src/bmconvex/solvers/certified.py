@@ -4,11 +4,12 @@
 loss scale s (a :class:`bmconvex.mlp.problem.GatedReLUProblem`, or :class:`Program`, which never
 forms M). The iterations use the Gram form when P d is small (cost independent of n) and the
 batched pattern form otherwise (an evaluation costs (P d)^2 c against about 4 n d P m: the Gram
-form when P d <= 4 n); the answer is always re-certified from the residual.
+form when P d <= 4 n, or P d <= 1024); the answer is always re-certified from the residual.
 """
 
 from __future__ import annotations
 
+import importlib
 import time
 from dataclasses import dataclass, replace
 
@@ -17,11 +18,11 @@ import numpy as np
 from bmconvex.solvers.base import ConvexSolution, SolverError
 from bmconvex.solvers.bm_certified import BMResult, BMSettings, solve_bm_certified
 from bmconvex.solvers.fista import FISTASettings, solve_fista
-from bmconvex.solvers.gram import GramOperator
-from bmconvex.solvers.patterns import PatternOperator
+from bmconvex.solvers.gram import GramOperator, ResidualOperator
 
 FORMS = ("auto", "gram", "patterns")
 GRAM_MAX_PD = 4096  # largest P d for which the Gram form is the default (K: 128 MiB)
+GRAM_SMALL_PD = 1024  # below this the Gram form is used whatever n (the spiral: P d <= 2 P-hat)
 
 
 @dataclass(frozen=True)
@@ -48,16 +49,27 @@ def check_program(problem) -> None:
 
 
 def operators(problem, form: str = "auto", device: str = "cpu"):
-    """(operator for the iterations, pattern operator for the exact certificate)."""
+    """(operator for the iterations, operator for the exact certificate from the residual).
+
+    The Gram form is certified by :class:`ResidualOperator` (NumPy), so the spiral's jobs need no
+    torch; the pattern form (torch, imported only then) certifies itself.
+    """
     if form not in FORMS:
         raise ValueError(f"form must be one of {FORMS}, got {form!r}")
     check_program(problem)
     X, Y, D, s = np.asarray(problem.X, float), np.asarray(problem.Y, float), np.asarray(problem.D, bool), problem.s
-    exact = PatternOperator(X, Y, D, s, device)
     Pd = D.shape[0] * X.shape[1]
-    if form == "patterns" or (form == "auto" and (Pd > GRAM_MAX_PD or Pd > 4 * X.shape[0])):
-        return exact, exact
-    return GramOperator(X, Y, D, s), exact
+    gram_pays = Pd <= 4 * X.shape[0] or Pd <= GRAM_SMALL_PD
+    if form == "patterns" or (form == "auto" and (Pd > GRAM_MAX_PD or not gram_pays)):
+        try:  # imported by name, only here: the spiral's environment has no torch
+            patterns = importlib.import_module("bmconvex.solvers.patterns")
+        except ImportError as err:
+            if form == "patterns" or Pd > GRAM_MAX_PD:
+                raise SolverError(f"the pattern operator needs torch ({err}); P d = {Pd} is too big for Gram") from None
+        else:
+            operator = patterns.PatternOperator(X, Y, D, s, device)
+            return operator, operator
+    return GramOperator(X, Y, D, s), ResidualOperator(X, Y, D, s)
 
 
 def solve_certified(

@@ -22,27 +22,33 @@ def solver_options(solver: str, tolerance: float) -> dict:
     return {"tol_gap_abs": tolerance, "tol_gap_rel": tolerance, "tol_feas": tolerance}
 
 
-def solve(problem: GatedReLUProblem, solver: str, tolerance: float, **options) -> ConvexSolution:
-    """Solve (5): min F(sum_j D_j X Z_j) + beta sum_j ||Z_j||_* with an interior-point solver.
+def run(program, solver: str, tolerance: float, name: str = "program (5)", **options) -> float:
+    """Solve a CVXPY ``program`` with ``solver`` at ``tolerance``; its seconds, or SolverError unless optimal.
 
     ``options`` go to the solver beside the tolerances (e.g. ``max_iter`` for Clarabel).
     """
+    import cvxpy as cp
+
+    start = time.perf_counter()
+    try:
+        program.solve(solver=solver, **solver_options(solver, tolerance), **options)
+    except cp.error.SolverError as err:
+        raise SolverError(f"{solver} failed on {name}: {err}") from err
+    if program.status != cp.OPTIMAL:
+        raise SolverError(
+            f"{solver} returned status {program.status!r}, not 'optimal'; p* of {name} would be inaccurate, "
+            "so no gap is computed (try another solver or a looser tolerance)"
+        )
+    return time.perf_counter() - start
+
+
+def solve(problem: GatedReLUProblem, solver: str, tolerance: float, **options) -> ConvexSolution:
+    """Solve (5): min F(sum_j D_j X Z_j) + beta sum_j ||Z_j||_* with an interior-point solver."""
     import cvxpy as cp
 
     P, d, c = problem.P, problem.d, problem.c
     W = cp.Variable((P * d, c))  # rows j d ... (j + 1) d - 1 hold Z_j
     fit = 0.5 * problem.s * cp.sum_squares(problem.M @ W - problem.Y)
     reg = cp.sum(cp.hstack([cp.normNuc(W[j * d : (j + 1) * d, :]) for j in range(P)]))
-    program = cp.Problem(cp.Minimize(fit + problem.beta * reg))
-    start = time.perf_counter()
-    try:
-        program.solve(solver=solver, **solver_options(solver, tolerance), **options)
-    except cp.error.SolverError as err:
-        raise SolverError(f"{solver} failed on program (5): {err}") from err
-    seconds = time.perf_counter() - start
-    if program.status != cp.OPTIMAL:
-        raise SolverError(
-            f"{solver} returned status {program.status!r}, not 'optimal'; p* would be inaccurate, "
-            "so no gap is computed (try another solver or a looser tolerance)"
-        )
+    seconds = run(cp.Problem(cp.Minimize(fit + problem.beta * reg)), solver, tolerance, **options)
     return certified_solution(problem, np.asarray(W.value).reshape(P, d, c), solver, tolerance, seconds)

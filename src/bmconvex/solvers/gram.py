@@ -60,3 +60,30 @@ class GramOperator:
     def curvature(self, Delta: np.ndarray) -> float:
         """<Delta, K Delta> = s ||sum_j D_j X Delta_j||_F^2."""
         return float(np.sum(Delta * self.gram_apply(Delta)))
+
+
+class ResidualOperator:
+    """F, G and the dual quantities at Z from the residual Y_hat - Y itself (NumPy, no torch).
+
+    What the answer of the Gram-form iterations is certified with (no cancellation in F), in
+    blocks of patterns so that no n x P x c array is held whole.
+    """
+
+    def __init__(self, X: np.ndarray, Y: np.ndarray, D: np.ndarray, s: float):
+        self.X, self.Y, self.DT, self.s = X, Y, D.T.astype(float), s
+        (self.n, self.d), self.P, self.c = X.shape, D.shape[0], Y.shape[1]
+        self.block = max(1, 2**24 // (self.n * self.c))
+
+    def state(self, Z: np.ndarray):
+        Y_hat = np.zeros_like(self.Y)
+        for j in range(0, self.P, self.block):
+            XZ = (self.X @ Z[j : j + self.block].transpose(1, 0, 2).reshape(self.d, -1)).reshape(self.n, -1, self.c)
+            Y_hat += np.einsum("nb,nbc->nc", self.DT[:, j : j + self.block], XZ)
+        residual = Y_hat - self.Y
+        g = self.s * residual
+        G = np.empty((self.P, self.d, self.c))
+        for j in range(0, self.P, self.block):
+            Dg = (self.DT[:, j : j + self.block, None] * g[:, None, :]).reshape(self.n, -1)
+            G[j : j + self.block] = (self.X.T @ Dg).reshape(self.d, -1, self.c).transpose(1, 0, 2)
+        F = 0.5 * self.s * float(np.sum(residual * residual))
+        return F, G, float(np.sum(g * self.Y)), float(np.sum(g * g))

@@ -1,0 +1,1 @@
+bmconvex.post-deploy.sh
