@@ -1,7 +1,7 @@
 """Benchmark (not a test): time to a certified relative gap of 1e-6 on program (5), spiral, P-hat = 100.
 
     python benchmarks/certify.py [--n 3000 30000] [--beta 1e-3] [--repeats 3] [--clarabel-cap 300]
-                                 [--out results/benchmarks/certify.csv]
+                                 [--variants BM_CERTIFIED FISTA] [--out results/benchmarks/certify.csv]
 
 Contenders, on the same data in one process (one thread each; Clarabel in a child process so
 that its time cap can be enforced):
@@ -73,11 +73,13 @@ def clarabel(n: int, beta: float, cap: float) -> dict:
     return {"status": "certified", **json.loads(run.stdout.strip().splitlines()[-1])}
 
 
-def bench(n: int, beta: float, repeats: int, cap: float) -> list[dict]:
+def bench(n: int, beta: float, repeats: int, cap: float, variants: list[str]) -> list[dict]:
     pr = problem(n, beta)
     rows = [{"n": n, "P": pr.P, "solver": "CLARABEL_DIRECT", **clarabel(n, beta, cap)}]
     print(rows[-1], flush=True)
     for name, (method, options) in VARIANTS.items():
+        if variants and not any(name.startswith(v) for v in variants):
+            continue
         runs = [solve_certified(pr, method, **options) for _ in range(repeats)]
         best = min(runs, key=lambda r: r.seconds)
         rows.append(
@@ -109,6 +111,7 @@ def main() -> None:
     parser.add_argument("--beta", type=float, default=1e-3)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--clarabel-cap", type=float, default=300.0, help="seconds before Clarabel is stopped")
+    parser.add_argument("--variants", nargs="*", default=[], help="only the variants whose names start so")
     parser.add_argument("--clarabel-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", default="results/benchmarks/certify.csv")
     args = parser.parse_args()
@@ -117,7 +120,7 @@ def main() -> None:
         if args.clarabel_child:
             clarabel_child(args.clarabel_child, args.beta)
             return
-        rows = [row for n in args.n for row in bench(n, args.beta, args.repeats, args.clarabel_cap)]
+        rows = [row for n in args.n for row in bench(n, args.beta, args.repeats, args.clarabel_cap, args.variants)]
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     table = pd.DataFrame(rows)
     table.to_csv(args.out, index=False)
