@@ -5,6 +5,7 @@
 #   snakemake spiral     # one experiment
 #   snakemake cnn        # the CNN experiment (GPU)
 #   snakemake theory     # the remaining theorems (docs/theory)
+#   snakemake certify    # BM as a certified solver (not in all; docs/certify)
 from pathlib import Path
 
 from snakemake.utils import min_version
@@ -22,6 +23,7 @@ report: "workflow/report/workflow.rst"
 include: "rules/common.smk"
 include: "rules/spiral.smk"
 include: "rules/cnn.smk"
+include: "rules/certify.smk"
 include: "rules/theory.smk"
 include: "rules/report.smk"
 

@@ -204,3 +204,55 @@ check_records(
     + sweep_convex_records(None)
     + sweep_curvature_records(None)
 )
+
+
+# --- certify: BM as a certified solver of (5) (rules/certify.smk) ------------------------
+CERTIFY = CFG.certify
+
+
+def certify_records():
+    return [
+        f"results/certify/runs/{dataset}/n{n}_P{P_hat}_{solver}.json"
+        for dataset, n, P_hat, solver in CERTIFY.runs()
+    ]
+
+
+def certify_targets():
+    return [
+        "results/certify/scaling.csv",
+        "results/figures/certify_scaling.pdf",
+        "results/tables/certify_scaling.md",
+        "results/tables/certify_agreement.md",
+    ]
+
+
+def certify_job(wildcards):
+    """What one solve uses, as plain values."""
+    return asdict(
+        CERTIFY.job(
+            wildcards.dataset, int(wildcards.n), int(wildcards.P_hat), wildcards.solver
+        )
+    )
+
+
+def certify_data(wildcards):
+    """Fashion-MNIST jobs read the verified images; spiral jobs generate their data."""
+    if wildcards.dataset == "fashion_mnist":
+        return "results/certify/data/fashion_mnist.npz"
+    return []
+
+
+def certify_gpu(wildcards):
+    """A GPU for BM_CERTIFIED / FISTA on Fashion-MNIST unless the config says cpu."""
+    solver_on_device = wildcards.solver in ("BM_CERTIFIED", "FISTA")
+    gpu = wildcards.dataset == "fashion_mnist" and solver_on_device
+    return int(gpu and CERTIFY.device != "cpu")
+
+
+def certify_mem_mb(wildcards):
+    return CERTIFY.datasets[wildcards.dataset].memory_limit_mb + 2000
+
+
+def certify_runtime(wildcards):
+    """Minutes: the job's time cap, its grace period and the setup."""
+    return int(CERTIFY.datasets[wildcards.dataset].time_limit_s * 1.25 / 60) + 10

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bmconvex.certify.config import CertifySpec
 from bmconvex.cnn.config import CNNSpec
 from bmconvex.core.finite import non_finite
 from bmconvex.core.specs import ConfigError, build, suggest, validate
 from bmconvex.mlp.config import SpiralSpec
 from bmconvex.theory.config import TheorySpec
 
-SECTIONS = {"spiral": SpiralSpec, "cnn": CNNSpec, "theory": TheorySpec}
+SECTIONS = {"spiral": SpiralSpec, "cnn": CNNSpec, "theory": TheorySpec, "certify": CertifySpec}
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class WorkflowConfig:
     spiral: SpiralSpec
     cnn: CNNSpec
     theory: TheorySpec
+    certify: CertifySpec
 
 
 def parse(config: dict, schemas: Path) -> WorkflowConfig:

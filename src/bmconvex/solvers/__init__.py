@@ -1,7 +1,10 @@
 """Solvers of the convex program (5): one entry point, :func:`solve`.
 
 ``auto`` is MOSEK (the paper's solver) when a license is found and Clarabel otherwise;
-``CLARABEL_DIRECT`` hands the same conic program to Clarabel without CVXPY. Every solver returns
+``CLARABEL_DIRECT`` hands the same conic program to Clarabel without CVXPY; ``BM_CERTIFIED``
+(:mod:`.bm_certified`) minimises the BM factorisation (18) until Thm 3.4's certificate holds, and
+``FISTA`` (:mod:`.fista`) is accelerated proximal gradient on (5), both with ``tolerance`` the
+certified relative gap they must reach (:mod:`.certified`). Every solver returns
 a :class:`ConvexSolution` whose p* carries its own certified lower bound, or raises
 :class:`SolverError`: an uncertified value is never returned as the optimum.
 """
@@ -12,8 +15,10 @@ from dataclasses import dataclass
 
 from bmconvex.core.specs import ConfigError
 from bmconvex.mlp.problem import GatedReLUProblem
-from bmconvex.solvers import clarabel_direct, cvxpy_path
+from bmconvex.solvers import certified, clarabel_direct, cvxpy_path
 from bmconvex.solvers.base import ConvexSolution, SolverError
+from bmconvex.solvers.bm_certified import BMSettings
+from bmconvex.solvers.fista import FISTASettings
 
 __all__ = [
     "SOLVERS",
@@ -25,7 +30,8 @@ __all__ = [
     "solve",
 ]
 
-SOLVERS = ("auto", "MOSEK", "CLARABEL", "CLARABEL_DIRECT")
+SOLVERS = ("auto", "MOSEK", "CLARABEL", "CLARABEL_DIRECT", "BM_CERTIFIED", "FISTA")
+CERTIFIED = {"BM_CERTIFIED": ("BM", BMSettings), "FISTA": ("FISTA", FISTASettings)}
 
 MOSEK_HELP = (
     "MOSEK needs a license: put mosek.lic in ~/mosek/ or point MOSEKLM_LICENSE_FILE at it "
@@ -77,9 +83,14 @@ class SolverSettings:
 def solve(problem: GatedReLUProblem, solver: str, tolerance: float, **options) -> ConvexSolution:
     """p* of (5) with the named solver (``auto`` resolved here), certified.
 
-    ``options`` go to the CVXPY solver beside the tolerances (e.g. ``max_iter`` for Clarabel).
+    ``options`` go to the CVXPY solver beside the tolerances (e.g. ``max_iter`` for Clarabel), or
+    to the settings of BM_CERTIFIED / FISTA (e.g. ``max_seconds``).
     """
     solver = resolve_solver(solver)
+    if solver in CERTIFIED:
+        method, settings = CERTIFIED[solver]
+        result = certified.solve_certified(problem, method, settings(tolerance=tolerance, **options))
+        return certified.convex_solution(result, solver, tolerance)
     if solver == "CLARABEL_DIRECT":
         return clarabel_direct.solve(problem, tolerance, **options)
     return cvxpy_path.solve(problem, solver, tolerance, **options)

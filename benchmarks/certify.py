@@ -1,0 +1,133 @@
+"""Benchmark (not a test): time to a certified relative gap of 1e-6 on program (5), spiral, P-hat = 100.
+
+    python benchmarks/certify.py [--n 3000 30000] [--beta 1e-3] [--repeats 3] [--clarabel-cap 300]
+                                 [--variants BM_CERTIFIED FISTA] [--out results/benchmarks/certify.csv]
+
+Contenders, on the same data in one process (one thread each; Clarabel in a child process so
+that its time cap can be enforced):
+
+- CLARABEL_DIRECT: the interior-point path without CVXPY, tolerance 1e-8 (certified gap ~1e-9);
+- BM variants (levers): the issue's prototype (rank m = d + c, SciPy's default memory 10), the
+  default solver (m0 = 1 with rank growth, memory 30), a longer memory (100), a warm start from a
+  tenth of the samples, and the batched pattern operator instead of the Gram form;
+- FISTA with restarts on (5), same certificate.
+
+Each BM / FISTA time is the best of ``repeats`` runs (the machine is shared), everything included:
+the Gram matrix, the warm start, the exact re-certification from the residual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+from threadpoolctl import threadpool_limits
+
+from bmconvex.mlp import spiral
+from bmconvex.mlp.arrangements import arrangement_for_seed
+from bmconvex.mlp.problem import GatedReLUProblem
+from bmconvex.solvers.bm_certified import BMSettings
+from bmconvex.solvers.certified import solve_certified
+from bmconvex.solvers.clarabel_direct import solve as solve_conic
+from bmconvex.solvers.fista import FISTASettings
+
+VARIANTS = {
+    "BM prototype (m = d + c, memory 10)": ("BM", {"settings": BMSettings(m0=5, memory=10)}),
+    "BM_CERTIFIED (m0 = 1 + growth, memory 30)": ("BM", {}),
+    "BM memory 100": ("BM", {"settings": BMSettings(memory=100)}),
+    "BM warm start (n / 10)": ("BM", {"warm_start": 0.1}),
+    "BM pattern operator": ("BM", {"form": "patterns"}),
+    "FISTA (restarts)": ("FISTA", {"settings": FISTASettings(max_seconds=120)}),
+}
+
+
+def problem(n: int, beta: float) -> GatedReLUProblem:
+    data = spiral.make_spiral(n, 0.2, 0)
+    return GatedReLUProblem(data.X, data.Y, arrangement_for_seed(data.X, 100, 0).D, beta)
+
+
+def clarabel_child(n: int, beta: float) -> None:
+    """Run in a child: one Clarabel solve, printed as JSON."""
+    pr = problem(n, beta)
+    start = time.perf_counter()
+    solution = solve_conic(pr, 1e-8)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "p_upper": solution.p_star, "certified_gap": solution.certified_gap}))
+
+
+def clarabel(n: int, beta: float, cap: float) -> dict:
+    cmd = [sys.executable, __file__, "--clarabel-child", str(n), "--beta", str(beta)]
+    try:
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=cap, check=True)
+    except subprocess.TimeoutExpired:
+        return {"status": "time_limit", "seconds": cap}
+    except subprocess.CalledProcessError as err:
+        return {"status": "failed", "error": err.stderr[-300:]}
+    return {"status": "certified", **json.loads(run.stdout.strip().splitlines()[-1])}
+
+
+def bench(n: int, beta: float, repeats: int, cap: float, variants: list[str]) -> list[dict]:
+    pr = problem(n, beta)
+    rows = [{"n": n, "P": pr.P, "solver": "CLARABEL_DIRECT", **clarabel(n, beta, cap)}]
+    print(rows[-1], flush=True)
+    for name, (method, options) in VARIANTS.items():
+        if variants and not any(name.startswith(v) for v in variants):
+            continue
+        runs = [solve_certified(pr, method, **options) for _ in range(repeats)]
+        best = min(runs, key=lambda r: r.seconds)
+        rows.append(
+            {
+                "n": n,
+                "P": pr.P,
+                "solver": name,
+                "status": best.status,
+                "seconds": best.seconds,
+                "median_seconds": float(np.median([r.seconds for r in runs])),
+                "iterations": best.iterations,
+                "ms_per_iteration": 1e3 * best.seconds / max(best.iterations, 1),
+                "rounds": best.rounds,
+                "grown": best.grown,
+                "p_upper": best.bracket.p_upper,
+                "certified_gap": best.bracket.certified_gap,
+            }
+        )
+        print(rows[-1], flush=True)
+    reference = rows[0]["seconds"]
+    for row in rows:
+        row["speedup_vs_clarabel"] = reference / row["seconds"] if "seconds" in row else np.nan
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, nargs="+", default=[3000])
+    parser.add_argument("--beta", type=float, default=1e-3)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--clarabel-cap", type=float, default=300.0, help="seconds before Clarabel is stopped")
+    parser.add_argument("--variants", nargs="*", default=[], help="only the variants whose names start so")
+    parser.add_argument("--clarabel-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--out", default="results/benchmarks/certify.csv")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    with threadpool_limits(1):
+        if args.clarabel_child:
+            clarabel_child(args.clarabel_child, args.beta)
+            return
+        rows = [row for n in args.n for row in bench(n, args.beta, args.repeats, args.clarabel_cap, args.variants)]
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    table = pd.DataFrame(rows)
+    table.to_csv(args.out, index=False)
+    with pd.option_context("display.width", 250, "display.max_columns", 20):
+        print(table.to_string(index=False))
+    print(f"written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

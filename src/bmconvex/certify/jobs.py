@@ -1,0 +1,112 @@
+"""A job of the scaling experiment: one solve in a child process, under a time and a memory cap.
+
+The child sets its address-space limit (CPU runs) and solves; the parent waits at most the time
+cap plus a grace period for BM_CERTIFIED / FISTA (which stop themselves at the cap and still
+certify their last point), or the cap itself for the interior-point solvers, and kills the child
+past it. The record says how the job ended:
+
+    certified      certified relative gap <= tolerance
+    budget         BM_CERTIFIED / FISTA stopped at the cap (or could make no more progress):
+                   their bracket [p_lower, p_upper] still holds
+    time_limit     stopped from outside at the cap
+    out_of_memory  the allocation failed under the memory cap (or the GPU's memory)
+    failed         anything else, with the error message
+
+Peak memory is the child's maximum resident set (and the GPU's peak allocation on a GPU).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import resource
+import tempfile
+import time
+import traceback
+
+from bmconvex.certify.config import CertifyJob
+
+log = logging.getLogger("bmconvex")
+
+GRACE_S = 60.0  # for the final certificate of a budget stop
+MEMORY_ERRORS = (
+    "out of memory",
+    "can't allocate memory",
+    "cannot allocate memory",
+    "memoryerror",
+    "bad_alloc",
+    "memory allocation of",  # Rust's message before it aborts (Clarabel)
+)
+
+
+def child(job: CertifyJob, make_case, connection, stderr) -> None:
+    """Solve in the child; send (record, error); the memory cap covers the whole address space.
+
+    The child's file descriptor 2 goes to ``stderr``, so that what a native library prints before
+    it aborts (e.g. a failed allocation in Clarabel) reaches the job's record and log.
+    """
+    os.dup2(stderr.fileno(), 2)
+    try:
+        import torch
+
+        from bmconvex.certify.solve import solve
+        from bmconvex.cnn.loader import pick_device
+
+        device = pick_device(job.device)
+        if device.type == "cpu":
+            limit = job.memory_limit_mb * 2**20
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        case = make_case()
+        record = solve(job, case, str(device))
+        record["device"] = str(device)
+        if device.type == "cuda":
+            record["gpu_peak_mem_mb"] = torch.cuda.max_memory_allocated(device) / 2**20
+        connection.send((record, None))
+    except BaseException as err:  # noqa: BLE001 - every failure becomes the job's record
+        connection.send((None, f"{type(err).__name__}: {err}\n{traceback.format_exc()[-2000:]}"))
+
+
+def classify(error: str) -> str:
+    return "out_of_memory" if any(key in error.lower() for key in MEMORY_ERRORS) else "failed"
+
+
+def run_job(job: CertifyJob, make_case) -> dict:
+    """The job's record: how it ended, its time, peak memory and (when it has one) its bracket."""
+    from bmconvex.solvers import CERTIFIED
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    stderr = tempfile.TemporaryFile()
+    process = context.Process(target=child, args=(job, make_case, send, stderr))
+    start = time.perf_counter()
+    process.start()
+    send.close()
+    wait = job.time_limit_s + (GRACE_S + 0.25 * job.time_limit_s if job.solver in CERTIFIED else 0.0)
+    outcome, timed_out = None, not receive.poll(wait)
+    if timed_out:
+        process.kill()
+    else:
+        try:
+            outcome = receive.recv()
+        except EOFError:  # the child died without a word (e.g. aborted by a failed allocation)
+            outcome = None
+    process.join()
+    wall = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if timed_out:
+        record = {"status": "time_limit", "seconds": wall}
+    elif outcome is None:
+        stderr.seek(0)
+        printed = stderr.read().decode(errors="replace")[-2000:]
+        error = f"the solver process died (exit code {process.exitcode}): {printed}"
+        record = {"status": classify(error), "seconds": wall, "error": error}
+    else:
+        result, error = outcome
+        record = result if error is None else {"status": classify(error), "seconds": wall, "error": error}
+    record["peak_mem_mb"] = peak_mb
+    record["wall_seconds"] = wall
+    log.info("job %s: %s", job, {k: v for k, v in record.items() if k != "error"})
+    if "error" in record:
+        log.error("%s", record["error"])
+    return record

@@ -1,0 +1,180 @@
+"""BM as a certified solver of program (5): quasi-Newton on (18), Thm 3.4's certificate, rank growth.
+
+    (5)   p* = min_{Z_j} F(sum_j D_j X Z_j) + beta sum_j ||Z_j||_*
+    (18)       min_{U_j, V_j} F(sum_j D_j X U_j V_j^T) + beta/2 sum_j (||U_j||_F^2 + ||V_j||_F^2)
+
+Rounds of: L-BFGS on (18) over the active patterns (:mod:`.lbfgs`), certified every
+``check_every`` iterations (:mod:`.bracket`: p_upper, Thm 3.4's eps and d_hat, the dual bound
+p_lower); in Gram form, once the gap is below ``newton_below``, Newton steps on (18)
+(:mod:`.newton`); then balancing and, where ||G_j||_2 > beta, rank growth along the singular
+pairs of -G_j (:mod:`.rank`). It stops at a certified relative gap (p_upper - p_lower) / p_lower <= tolerance,
+at a budget (iterations, seconds) or when no progress is possible in floating point; every
+answer is the bracket [p_lower, p_upper] that holds at the returned Z, whatever the stop.
+
+The operator is the Gram form (:mod:`.gram`, small P d) or the batched pattern form
+(:mod:`.patterns`); ``exact`` (a pattern operator) re-certifies the answer from the residual.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bmconvex.solvers.bracket import Bracket, certify
+from bmconvex.solvers.lbfgs import run_lbfgs
+from bmconvex.solvers.newton import polish
+from bmconvex.solvers.rank import balance, grow
+
+NEWTON_TOLERANCE, NEWTON_GAP = 1e-7, 1e-3
+
+
+@dataclass(frozen=True)
+class BMSettings:
+    tolerance: float = 1e-6  # certified relative gap to stop at
+    m0: int = 1  # initial rank per pattern; grows where the certificate needs it
+    seed: int = 0  # the random initial directions
+    memory: int = 30  # L-BFGS history pairs
+    check_every: int = 25  # iterations between certificates
+    stall_checks: int = 16  # grow when the gap has not halved over this many certificates
+    drop: float = 1e-10  # balancing cuts singular values below drop x the largest one
+    # Gram form: certified gap at which L-BFGS hands over to Newton (0: never); None: 1e-3 when
+    # tolerance < 1e-7, where the certificate needs more gradient digits than L-BFGS's line search
+    # resolves, else 0 (above it L-BFGS alone was faster: benchmarks/certify.py).
+    newton_below: float | None = None
+
+    @property
+    def newton_gap(self) -> float:
+        if self.newton_below is not None:
+            return self.newton_below
+        return NEWTON_GAP if self.tolerance < NEWTON_TOLERANCE else 0.0
+
+    max_iterations: int = 200_000
+    max_seconds: float = math.inf
+
+
+@dataclass
+class BMResult:
+    Z: np.ndarray
+    bracket: Bracket
+    status: str  # certified, budget or stalled
+    iterations: int = 0
+    evaluations: int = 0
+    rounds: int = 0
+    grown: int = 0  # columns added by rank growth
+    newton_steps: int = 0
+    seconds: float = 0.0
+    history: list[dict] = field(default_factory=list)  # the certificates along the way
+
+
+def initial_factors(operator, beta: float, settings: BMSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Gaussian directions (U0, V0), scaled by the exact line search along Z = tau U0 V0^T of (18)."""
+    rng = np.random.default_rng(settings.seed)
+    P, d, c = operator.P, operator.d, operator.c
+    U0, V0 = rng.standard_normal((P, d, settings.m0)), rng.standard_normal((P, c, settings.m0))
+    Z0 = U0 @ V0.transpose(0, 2, 1)
+    _, G0, _, _ = operator.state(np.zeros_like(Z0))
+    slope = float(np.sum(G0 * Z0))
+    if slope > 0:  # the opposite direction descends
+        V0, Z0, slope = -V0, -Z0, -slope
+    tau = max(0.0, -slope - 0.5 * beta * float(np.sum(U0**2) + np.sum(V0**2))) / operator.curvature(Z0)
+    return math.sqrt(tau) * U0, math.sqrt(tau) * V0
+
+
+def scatter(operator, active: np.ndarray, U: np.ndarray, V: np.ndarray) -> np.ndarray:
+    """Z (P, d, c) with Z_j = U_j V_j^T on the active patterns and 0 elsewhere."""
+    Z = np.zeros((operator.P, operator.d, operator.c))
+    Z[active] = U @ V.transpose(0, 2, 1)
+    return Z
+
+
+def lbfgs_round(operator, U, V, active, beta: float, settings: BMSettings, result: BMResult, target: float, start):
+    """L-BFGS over the active patterns, certified every ``check_every`` iterations.
+
+    It stops at a certified gap <= target, when the gap has not halved over ``stall_checks``
+    certificates (time to grow), or at the budget; the certificates go to ``result.history``.
+    """
+    operator.restrict(active)
+    gaps = []
+
+    def checkpoint(Ua, Va, iterations):
+        gap = certify(operator, scatter(operator, active, Ua, Va), beta)[0].certified_gap
+        elapsed = time.perf_counter() - start
+        result.history.append({"iteration": result.iterations + iterations, "seconds": elapsed, "certified_gap": gap})
+        gaps.append(gap)
+        stalled = len(gaps) > settings.stall_checks and gap > 0.5 * gaps[-1 - settings.stall_checks]
+        return gap <= target or stalled or elapsed > settings.max_seconds
+
+    return run_lbfgs(
+        lambda Ua, Va: operator.bm_value_grad(Ua, Va, beta),
+        U[active],
+        V[active],
+        settings.memory,
+        settings.max_iterations - result.iterations,
+        settings.check_every,
+        checkpoint,
+        start + settings.max_seconds,
+    )
+
+
+def solve_bm_certified(operator, beta: float, settings: BMSettings = BMSettings(), exact=None, Z0=None) -> BMResult:
+    """Minimise (18) until the certificate of (5) holds to ``settings.tolerance`` or a budget is spent.
+
+    ``Z0`` (P, d, c), a warm start (e.g. the solution on a subsample), replaces the random start.
+    """
+    start = time.perf_counter()
+    exact = operator if exact is None else exact
+    if Z0 is None:
+        U, V = initial_factors(operator, beta, settings)
+    else:
+        U, V, _ = balance(np.asarray(Z0, dtype=float), settings.drop)
+    result = BMResult(Z=U @ V.transpose(0, 2, 1), bracket=certify(exact, U @ V.transpose(0, 2, 1), beta)[0], status="")
+    target = settings.tolerance
+    newton = settings.newton_gap > 0 and hasattr(operator, "K")
+    handover = newton  # L-BFGS stops at newton_below while Newton keeps helping
+
+    def certified_fast(Up, Vp) -> bool:
+        return certify(operator, Up @ Vp.transpose(0, 2, 1), beta)[0].certified_gap <= target
+
+    def out_of_budget() -> bool:
+        late = time.perf_counter() - start > settings.max_seconds
+        return late or result.iterations >= settings.max_iterations
+
+    while not result.status:
+        active = np.nonzero(np.any(U != 0, axis=(1, 2)) | np.any(V != 0, axis=(1, 2)))[0]
+        stop = max(target, settings.newton_gap) if handover else target
+        run = lbfgs_round(operator, U, V, active, beta, settings, result, stop, start)
+        result.iterations += run.iterations
+        result.evaluations += run.evaluations
+        result.rounds += 1
+        U, V, ranks = balance(scatter(operator, active, run.U, run.V), settings.drop)
+        Z = U @ V.transpose(0, 2, 1)
+        fast, G = certify(operator, Z, beta)
+        if newton and target < fast.certified_gap <= settings.newton_gap:
+            Up, Vp, steps = polish(operator.K, operator.b, U, V, beta, certified_fast)
+            result.newton_steps += steps
+            Up, Vp, ranks_p = balance(Up @ Vp.transpose(0, 2, 1), settings.drop)
+            polished, G_p = certify(operator, Up @ Vp.transpose(0, 2, 1), beta)
+            handover = polished.certified_gap < 0.1 * fast.certified_gap  # Newton helped: hand over again
+            if polished.certified_gap < fast.certified_gap:
+                U, V, ranks, fast, G = Up, Vp, ranks_p, polished, G_p
+                Z = U @ V.transpose(0, 2, 1)
+        if fast.certified_gap <= target:
+            bracket = certify(exact, Z, beta)[0]
+            if bracket.certified_gap <= settings.tolerance:
+                result.Z, result.bracket, result.status = Z, bracket, "certified"
+                break
+            target /= 2  # the fast certificate disagrees in the last digits: aim lower
+        result.Z, result.bracket = Z, fast
+        U, V, grown = grow(U, V, ranks, G, beta, operator.curvature)
+        result.grown += int(grown.sum())
+        if out_of_budget():
+            result.status = "budget"
+        elif not grown.any() and not run.stopped_by_checkpoint:
+            result.status = "stalled"  # L-BFGS can make no more progress and no pattern can grow
+    if result.status != "certified":
+        result.bracket = certify(exact, result.Z, beta)[0]
+    result.seconds = time.perf_counter() - start
+    return result

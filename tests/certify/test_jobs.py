@@ -1,0 +1,50 @@
+"""The job runner of the scaling experiment: its caps are recorded, never silently exceeded."""
+
+import pytest
+
+from bmconvex.certify import data
+from bmconvex.certify.config import CertifyJob
+from bmconvex.certify.jobs import run_job
+
+
+def job(**changes) -> CertifyJob:
+    values = dict(
+        dataset="spiral",
+        n=150,
+        P_hat=20,
+        solver="BM_CERTIFIED",
+        beta=1e-2,
+        tolerance=1e-6,
+        time_limit_s=60.0,
+        memory_limit_mb=4000,
+        device="cpu",
+        seed=0,
+        spiral_noise=0.2,
+        spiral_data_seed=0,
+    )
+    return CertifyJob(**{**values, **changes})
+
+
+def spiral(j: CertifyJob):
+    return lambda: data.spiral_case(j.n, j.P_hat, j.beta, j.spiral_noise, j.spiral_data_seed, j.seed)
+
+
+@pytest.mark.parametrize("solver", ["BM_CERTIFIED", "CLARABEL_DIRECT"])
+def test_a_job_certifies_and_measures_its_peak_memory(solver):
+    j = job(solver=solver)
+    record = run_job(j, spiral(j))
+    assert record["status"] == "certified" and record["certified_gap"] <= 1e-6
+    assert record["p_lower"] <= record["p_upper"] and 50 < record["peak_mem_mb"] < 4000
+
+
+def test_the_memory_cap_is_recorded_as_out_of_memory():
+    """An address-space cap below what the solve needs: the job says out_of_memory, not a crash."""
+    j = job(n=30000, solver="CLARABEL_DIRECT", memory_limit_mb=300)
+    record = run_job(j, spiral(j))
+    assert record["status"] == "out_of_memory", record.get("error")
+
+
+def test_the_time_cap_is_recorded_as_time_limit():
+    j = job(n=30000, P_hat=100, solver="CLARABEL_DIRECT", time_limit_s=1.0)
+    record = run_job(j, spiral(j))
+    assert record["status"] == "time_limit" and 1.0 <= record["seconds"] < 10.0
