@@ -223,6 +223,8 @@ def certify_targets():
         "results/figures/certify_scaling.pdf",
         "results/tables/certify_scaling.md",
         "results/tables/certify_agreement.md",
+        "results/report/certify/scaling.html",
+        "results/report/certify/agreement.html",
     ]
 
 

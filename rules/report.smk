@@ -7,6 +7,7 @@ localrules:
     spiral_report_tables,
     cnn_report_tables,
     theory_report_tables,
+    certify_report_tables,
 
 
 rule spiral_report_tables:
@@ -93,6 +94,38 @@ rule theory_report_tables:
         "results/logs/report/theory_tables.log",
     benchmark:
         "results/benchmarks/report/theory_tables.tsv"
+    conda:
+        "../envs/spiral.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        code=code("report_tables.py"),
+    script:
+        "../scripts/report_tables.py"
+
+
+rule certify_report_tables:
+    """The scaling table of the certified solvers and the agreement table as HTML pages."""
+    input:
+        scaling=rules.certify_report.output.markdown,
+        agreement=rules.certify_agreement.output.markdown,
+    output:
+        scaling=report(
+            "results/report/certify/scaling.html",
+            caption="../workflow/report/certify_table.rst",
+            category="Certified BM solver",
+        ),
+        agreement=report(
+            "results/report/certify/agreement.html",
+            caption="../workflow/report/certify_agreement.rst",
+            category="Certified BM solver",
+        ),
+    log:
+        "results/logs/report/certify_tables.log",
+    benchmark:
+        "results/benchmarks/report/certify_tables.tsv"
     conda:
         "../envs/spiral.yaml"
     threads: 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bmconvex.core.specs import ConfigError
+from bmconvex.mlp.config import SpiralData
 from bmconvex.solvers import SOLVERS, SolverError, resolve_solver
 
 DATASETS = ("spiral", "fashion_mnist")
@@ -54,12 +55,6 @@ class CertifyJob:
     seed: int
     spiral_noise: float
     spiral_data_seed: int
-
-
-@dataclass(frozen=True)
-class SpiralData:
-    seed: int
-    noise: float
 
 
 @dataclass(frozen=True)
