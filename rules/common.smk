@@ -189,23 +189,6 @@ def theory_targets():
     ]
 
 
-# Every record an aggregating job reads is read here, when Snakemake reads the workflow (dry runs
-# too): a corrupt one stops it, naming the file, before any job starts and so before Snakemake
-# removes the outputs built from it (gaps.csv). Not in an input function: Snakemake ignores an
-# input function's error when the output it would rebuild exists.
-check_records(
-    spiral_bm_records(None)
-    + spiral_convex_records(None)
-    + cnn_stage_metrics(None)
-    + cnn_convex_metrics(None)
-    + attention_bm_records(None)
-    + attention_convex_records(None)
-    + sweep_bm_records(None)
-    + sweep_convex_records(None)
-    + sweep_curvature_records(None)
-)
-
-
 # --- certify: BM as a certified solver of (5) (rules/certify.smk) ------------------------
 CERTIFY = CFG.certify
 
@@ -258,3 +241,21 @@ def certify_mem_mb(wildcards):
 def certify_runtime(wildcards):
     """Minutes: the job's time cap, its grace period and the setup."""
     return int(CERTIFY.datasets[wildcards.dataset].time_limit_s * 1.25 / 60) + 10
+
+
+# Every record an aggregating job reads is read here, when Snakemake reads the workflow (dry runs
+# too): a corrupt one stops it, naming the file, before any job starts and so before Snakemake
+# removes the outputs built from it (gaps.csv). Not in an input function: Snakemake ignores an
+# input function's error when the output it would rebuild exists.
+check_records(
+    spiral_bm_records(None)
+    + spiral_convex_records(None)
+    + cnn_stage_metrics(None)
+    + cnn_convex_metrics(None)
+    + attention_bm_records(None)
+    + attention_convex_records(None)
+    + sweep_bm_records(None)
+    + sweep_convex_records(None)
+    + sweep_curvature_records(None)
+    + certify_records()
+)
