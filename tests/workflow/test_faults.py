@@ -178,7 +178,7 @@ def test_a_gd_setting_reruns_only_the_bm_jobs(clean):
 @pytest.mark.parametrize(
     ("module", "old", "new", "changed"),
     [
-        ("mlp/training.py", "b *= mu", "b *= 1.0 * mu", BM_OUTPUTS),  # GD: the BM jobs, not the solves
+        ("core/gd.py", "b *= mu", "b *= 1.0 * mu", BM_OUTPUTS),  # GD: the BM jobs, not the solves
         ("mlp/gaps.py", '"{:g}".format', '"{:.6g}".format', GAP_OUTPUTS),  # the gap table and its Markdown
     ],
     ids=["training", "gaps"],
