@@ -109,8 +109,8 @@ rule theory_report_tables:
 rule certify_report_tables:
     """The scaling table of the certified solvers and the agreement table as HTML pages."""
     input:
-        scaling=rules.certify_report.output.markdown,
-        agreement=rules.certify_agreement.output.markdown,
+        scaling=rules.certify_report.output.table,
+        agreement=rules.certify_agreement.output.table,
     output:
         scaling=report(
             "results/report/certify/scaling.html",

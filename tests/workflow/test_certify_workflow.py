@@ -27,6 +27,7 @@ def test_one_job_per_dataset_size_and_solver(run):
         "certify_solve": 12,
         "certify_agreement": 1,
         "certify_report": 1,
+        "certify_report_tables": 1,
         "certify": 1,
     }
 
