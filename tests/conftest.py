@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+import yaml
+from workflow_helpers import ROOT
 
 from bmconvex.mlp.arrangements import sample_arrangement
 from bmconvex.mlp.problem import GatedReLUProblem
@@ -29,3 +31,9 @@ def denoising_problem():
     n, c = 6, 4
     Y = rng.standard_normal((n, c))
     return GatedReLUProblem(np.eye(n), Y, np.ones((1, n), dtype=bool), beta=1.0, loss_scaling="sum")
+
+
+@pytest.fixture
+def config():
+    """The default config.yaml as a dict, fresh for each test (tests edit it)."""
+    return yaml.safe_load((ROOT / "config.yaml").read_text())

@@ -6,20 +6,13 @@ import numpy as np
 import pytest
 import yaml
 from image_files import labelled_images
-from workflow_helpers import ROOT
+from workflow_helpers import ROOT, SCHEMAS
 
 from bmconvex.certify.config import CertifySpec
 from bmconvex.certify.data import fashion_case, spiral_case
 from bmconvex.certify.solve import conic_size
 from bmconvex.config import parse
 from bmconvex.core.specs import ConfigError, build
-
-SCHEMAS = ROOT / "workflow" / "schemas"
-
-
-@pytest.fixture
-def config():
-    return yaml.safe_load((ROOT / "config.yaml").read_text())
 
 
 def test_default_config_has_the_issues_sizes(config):

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-import torch
 from conftest import svt
 
 from bmconvex import solvers
@@ -15,15 +14,6 @@ from bmconvex.solvers.certified import Program, operators, solve_certified
 from bmconvex.solvers.clarabel_direct import solve as solve_conic
 from bmconvex.solvers.gram import GramOperator
 from bmconvex.solvers.patterns import PatternOperator
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """Small pattern-form problems: one thread (on 2 shared cores, torch's second thread costs ~1 ms per op)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")

@@ -2,20 +2,11 @@
 
 import numpy as np
 import pytest
-import torch
 from conftest import svt
 
 from bmconvex.solvers.certified import operators, solve_certified
 from bmconvex.solvers.clarabel_direct import solve as solve_conic
 from bmconvex.solvers.fista import FISTASettings, lipschitz, soft_threshold
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def test_soft_threshold_is_the_prox_of_the_nuclear_norm(denoising_problem):

@@ -3,18 +3,10 @@
 import copy
 
 import pytest
-import yaml
-from workflow_helpers import ROOT
+from workflow_helpers import SCHEMAS
 
 from bmconvex.config import parse
 from bmconvex.core.specs import ConfigError
-
-SCHEMAS = ROOT / "workflow" / "schemas"
-
-
-@pytest.fixture
-def config():
-    return yaml.safe_load((ROOT / "config.yaml").read_text())
 
 
 def test_default_sweeps_go_past_the_bounds_of_the_theorems(config):

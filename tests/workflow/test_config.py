@@ -3,18 +3,10 @@
 import subprocess
 import sys
 
-import pytest
 import yaml
-from workflow_helpers import ROOT
+from workflow_helpers import ROOT, SCHEMAS
 
 from bmconvex.config import parse
-
-SCHEMAS = ROOT / "workflow" / "schemas"
-
-
-@pytest.fixture
-def config():
-    return yaml.safe_load((ROOT / "config.yaml").read_text())
 
 
 def test_default_config_is_the_paper_grid(config):

@@ -11,14 +11,13 @@ import sys
 
 import pytest
 import yaml
-from workflow_helpers import ROOT, copy_workflow
+from workflow_helpers import ROOT, SCHEMAS, copy_workflow
 
 from bmconvex.config import parse
 from bmconvex.core.specs import ConfigError
 from bmconvex.mlp.config import beta_label
 from bmconvex.solvers import mosek_license_error
 
-SCHEMAS = ROOT / "workflow" / "schemas"
 DEFAULT = yaml.safe_load((ROOT / "config.yaml").read_text())
 DROP = object()  # the key is removed
 NO_MOSEK = mosek_license_error() is not None

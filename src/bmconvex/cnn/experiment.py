@@ -17,7 +17,8 @@ import torch
 from bmconvex.cnn import memory
 from bmconvex.cnn.bound import stage_bound
 from bmconvex.cnn.config import ChainStage, ConvexJob, StageJob
-from bmconvex.cnn.loader import NUM_CLASSES, DeviceData, device_name
+from bmconvex.cnn.files import NUM_CLASSES
+from bmconvex.cnn.loader import DeviceData, device_name
 from bmconvex.cnn.model import BMStage, ConvexStage, FrozenChain
 from bmconvex.cnn.progress import Progress
 from bmconvex.cnn.training import on_device, seed_everything, train_stage

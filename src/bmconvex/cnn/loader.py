@@ -22,7 +22,6 @@ NORMALISATION = {  # per-channel mean and std (the authors' choices)
     "fashion_mnist": ((0.5,), (0.5,)),
     "cifar10": ((0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010)),
 }
-NUM_CLASSES = files.NUM_CLASSES
 
 
 def device_name(device: torch.device) -> str:
