@@ -1,26 +1,30 @@
 """A job of the scaling experiment: one solve in a child process, under a time and a memory cap.
 
-The child sets its address-space limit (CPU runs) and solves; the parent waits at most the time
-cap plus a grace period for BM_CERTIFIED / FISTA (which stop themselves at the cap and still
-certify their last point), or the cap itself for the interior-point solvers, and kills the child
-past it. The record says how the job ended:
+The child caps the address space it may add to what the interpreter and its libraries already
+map (CPU runs: ``RLIMIT_AS`` = the child's size before the solve + ``memory_limit_mb``) and
+solves; the parent waits at most the time cap plus a grace period for BM_CERTIFIED / FISTA
+(which stop themselves at the cap and still certify their last point), or the cap itself for the
+interior-point solvers, and kills the child past it. The record says how the job ended:
 
     certified      certified relative gap <= tolerance
     budget         BM_CERTIFIED / FISTA stopped at the cap (or could make no more progress):
                    their bracket [p_lower, p_upper] still holds
     time_limit     stopped from outside at the cap
     out_of_memory  the allocation failed under the memory cap (or the GPU's memory)
-    failed         anything else, with the error message
+    failed         anything else, with the error message (a native crash: its signal and the
+                   Python stack at the crash, from :mod:`faulthandler`)
 
 Peak memory is the child's maximum resident set (and the GPU's peak allocation on a GPU).
 """
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import multiprocessing
 import os
 import resource
+import signal
 import tempfile
 import time
 import traceback
@@ -40,22 +44,36 @@ MEMORY_ERRORS = (
 )
 
 
-def child(job: CertifyJob, make_case, connection, stderr) -> None:
-    """Solve in the child; send (record, error); the memory cap covers the whole address space.
+def mapped_bytes() -> int:
+    """The calling process's address space now (``VmSize`` of /proc/self/status), in bytes."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    raise OSError("/proc/self/status has no VmSize")
 
-    The child's file descriptor 2 goes to ``stderr``, so that what a native library prints before
-    it aborts (e.g. a failed allocation in Clarabel) reaches the job's record and log.
+
+def child(job: CertifyJob, make_case, connection, stderr) -> None:
+    """Solve in the child; send (record, error); the memory cap covers what the job adds.
+
+    The cap is relative to the address space mapped once the solver's libraries are loaded (torch
+    alone maps far more than it uses), so ``memory_limit_mb`` is the memory the data and the solve
+    may take, whatever the libraries. The child's file descriptor 2 goes to ``stderr``, so that
+    what a native library prints before it aborts (e.g. a failed allocation in Clarabel) and the
+    stack of a native crash reach the job's record and log.
     """
     os.dup2(stderr.fileno(), 2)
+    faulthandler.enable(file=stderr, all_threads=False)
     try:
         import torch
 
-        from bmconvex.certify.solve import solve
+        from bmconvex.certify.solve import load_libraries, solve
         from bmconvex.cnn.loader import pick_device
 
+        load_libraries(job.solver)
         device = pick_device(job.device)
         if device.type == "cpu":
-            limit = job.memory_limit_mb * 2**20
+            limit = mapped_bytes() + job.memory_limit_mb * 2**20
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         case = make_case()
         record = solve(job, case, str(device))
@@ -98,8 +116,10 @@ def run_job(job: CertifyJob, make_case) -> dict:
         record = {"status": "time_limit", "seconds": wall}
     elif outcome is None:
         stderr.seek(0)
-        printed = stderr.read().decode(errors="replace")[-2000:]
-        error = f"the solver process died (exit code {process.exitcode}): {printed}"
+        printed = stderr.read().decode(errors="replace").split("\nExtension modules:")[0][:2000]
+        code = process.exitcode
+        how = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
+        error = f"the solver process died ({how}): {printed}"
         record = {"status": classify(error), "seconds": wall, "error": error}
     else:
         result, error = outcome

@@ -7,12 +7,30 @@ they finish or are stopped from outside. Their conic program's size is recorded 
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 
 from bmconvex.certify.config import CertifyJob
 from bmconvex.certify.data import Case
 
 INTERIOR_POINT = ("CLARABEL_DIRECT", "CLARABEL", "MOSEK")
+LIBRARIES = {  # what each solver loads: loaded before the memory cap is set, so it counts only data
+    "CLARABEL_DIRECT": ("clarabel",),
+    "CLARABEL": ("cvxpy", "clarabel"),
+    "MOSEK": ("cvxpy", "mosek"),
+    "BM_CERTIFIED": ("scipy.optimize",),
+    "FISTA": (),
+}
+
+
+def load_libraries(solver: str) -> None:
+    """Import the solver's libraries (a missing one is reported by the solve itself)."""
+    for name in LIBRARIES[solver]:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
 
 
 def conic_size(case: Case) -> dict:
