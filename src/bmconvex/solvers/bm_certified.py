@@ -36,7 +36,7 @@ class BMSettings:
     tolerance: float = 1e-6  # certified relative gap to stop at
     m0: int = 1  # initial rank per pattern; grows where the certificate needs it
     seed: int = 0  # the random initial directions
-    memory: int = 30  # L-BFGS history pairs
+    memory: int = 10  # L-BFGS history pairs (SciPy's default; 30 and 100: fewer, dearer iterations)
     check_every: int = 25  # iterations between certificates
     stall_checks: int = 16  # grow when the gap has not halved over this many certificates
     drop: float = 1e-10  # balancing cuts singular values below drop x the largest one
@@ -130,7 +130,8 @@ def solve_bm_certified(operator, beta: float, settings: BMSettings = BMSettings(
         U, V = initial_factors(operator, beta, settings)
     else:
         U, V, _ = balance(np.asarray(Z0, dtype=float), settings.drop)
-    result = BMResult(Z=U @ V.transpose(0, 2, 1), bracket=certify(exact, U @ V.transpose(0, 2, 1), beta)[0], status="")
+    Z = U @ V.transpose(0, 2, 1)
+    result = BMResult(Z=Z, bracket=certify(operator, Z, beta)[0], status="")  # a placeholder until the first round
     target = settings.tolerance
     newton = settings.newton_gap > 0 and hasattr(operator, "K")
     handover = newton  # L-BFGS stops at newton_below while Newton keeps helping
