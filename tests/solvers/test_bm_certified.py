@@ -12,7 +12,7 @@ from bmconvex.solvers.bm_certified import BMSettings
 from bmconvex.solvers.bracket import CertificateError, bracket
 from bmconvex.solvers.certified import Program, operators, solve_certified
 from bmconvex.solvers.clarabel_direct import solve as solve_conic
-from bmconvex.solvers.gram import GramOperator
+from bmconvex.solvers.gram import GramOperator, ResidualOperator
 from bmconvex.solvers.patterns import PatternOperator
 
 
@@ -57,6 +57,21 @@ def test_gram_and_pattern_operators_agree_with_the_problem(spiral_problem):
         assert f == pytest.approx(pr.bm_objective(U, V), rel=1e-12)
         np.testing.assert_allclose(gU, grad_U, rtol=1e-10, atol=1e-13)
         np.testing.assert_allclose(gV, grad_V, rtol=1e-10, atol=1e-13)
+
+
+@pytest.mark.parametrize("rows", [7, 10**6])  # many blocks of rows, or one
+def test_residual_certificate_agrees_with_the_problem(spiral_problem, rows):
+    """F, G, <g, Y> and ||g||^2 from the residual (what every Gram-form answer is certified with)."""
+    pr = spiral_problem
+    Z = np.random.default_rng(3).standard_normal((pr.P, pr.d, pr.c))
+    op = ResidualOperator(pr.X, pr.Y, pr.D, pr.s)
+    op.rows = rows
+    F, G, gY, gg = op.state(Z)
+    g = pr.grad_F(pr.predict(Z))
+    assert F == pytest.approx(pr.F(pr.predict(Z)), rel=1e-12)
+    np.testing.assert_allclose(G, pr.grad_Z(Z), rtol=1e-10, atol=1e-13)
+    assert gY == pytest.approx(float(np.sum(g * pr.Y)), rel=1e-12)
+    assert gg == pytest.approx(float(np.sum(g * g)), rel=1e-12)
 
 
 @pytest.mark.parametrize("form", ["gram", "patterns"])
