@@ -29,6 +29,7 @@ from bmconvex.solvers.newton import polish
 from bmconvex.solvers.rank import balance, grow
 
 NEWTON_TOLERANCE, NEWTON_GAP = 1e-7, 1e-3
+GRAM_MEMORY, PATTERN_MEMORY = 10, 30
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,11 @@ class BMSettings:
     tolerance: float = 1e-6  # certified relative gap to stop at
     m0: int = 1  # initial rank per pattern; grows where the certificate needs it
     seed: int = 0  # the random initial directions
-    memory: int = 10  # L-BFGS history pairs (SciPy's default; 30 and 100: fewer, dearer iterations)
+    # L-BFGS history pairs; None: 10 (SciPy's default) in Gram form, where an evaluation costs
+    # microseconds and L-BFGS-B's own O(memory x size) work dominates (30: 25-40 % slower on the
+    # spiral at n = 15 000-100 000, benchmarks/certify.py), 30 in the pattern form, where an
+    # evaluation dominates an iteration (the setting the Fashion-MNIST runs were measured with).
+    memory: int | None = None
     check_every: int = 25  # iterations between certificates
     stall_checks: int = 16  # grow when the gap has not halved over this many certificates
     drop: float = 1e-10  # balancing cuts singular values below drop x the largest one
@@ -44,15 +49,20 @@ class BMSettings:
     # tolerance < 1e-7, where the certificate needs more gradient digits than L-BFGS's line search
     # resolves, else 0 (above it L-BFGS alone was faster: benchmarks/certify.py).
     newton_below: float | None = None
+    max_iterations: int = 200_000
+    max_seconds: float = math.inf
+
+    def history(self, operator) -> int:
+        """The L-BFGS memory for iterations on ``operator`` (Gram form: it has K)."""
+        if self.memory is not None:
+            return self.memory
+        return GRAM_MEMORY if hasattr(operator, "K") else PATTERN_MEMORY
 
     @property
     def newton_gap(self) -> float:
         if self.newton_below is not None:
             return self.newton_below
         return NEWTON_GAP if self.tolerance < NEWTON_TOLERANCE else 0.0
-
-    max_iterations: int = 200_000
-    max_seconds: float = math.inf
 
 
 @dataclass
@@ -111,7 +121,7 @@ def lbfgs_round(operator, U, V, active, beta: float, settings: BMSettings, resul
         lambda Ua, Va: operator.bm_value_grad(Ua, Va, beta),
         U[active],
         V[active],
-        settings.memory,
+        settings.history(operator),
         settings.max_iterations - result.iterations,
         settings.check_every,
         checkpoint,
