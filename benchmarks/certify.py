@@ -9,8 +9,8 @@ that its time cap can be enforced):
 - CLARABEL_DIRECT: the interior-point path without CVXPY, tolerance 1e-8 (certified gap ~1e-9);
 - BM variants (levers): the issue's prototype (rank m = d + c), the default solver (m0 = 1 with
   rank growth, L-BFGS memory 10 in Gram form, SciPy's default), longer memories (30, the earlier
-  default, and 100), a warm start from a tenth of the samples, and the batched pattern operator instead of the
-  Gram form;
+  default, and 100), a warm start from a tenth of the samples, and the batched pattern operator
+  instead of the Gram form;
 - FISTA with restarts on (5), same certificate.
 
 Each BM / FISTA time is the best of ``repeats`` runs (the machine is shared), everything included:
