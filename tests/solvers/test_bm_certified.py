@@ -44,6 +44,7 @@ def test_gram_and_pattern_operators_agree_with_the_problem(spiral_problem):
     pr = spiral_problem
     rng = np.random.default_rng(2)
     U, V = rng.standard_normal((pr.P, pr.d, 2)), rng.standard_normal((pr.P, pr.c, 2))
+    U[::2, :, 1], V[::2, :, 1], U[1], V[1] = 0.0, 0.0, 0.0, 0.0  # ranks 2, 1 and 0 side by side
     Z = U @ V.transpose(0, 2, 1)
     grad_U, grad_V = pr.bm_gradients(U, V)
     for op in (GramOperator(pr.X, pr.Y, pr.D, pr.s), PatternOperator(pr.X, pr.Y, pr.D, pr.s)):

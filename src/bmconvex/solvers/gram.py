@@ -43,8 +43,9 @@ class GramOperator:
         A, d, c = U.shape[0], self.d, self.c
         Z = U @ V.transpose(0, 2, 1)
         KZ = (self.K_active @ Z.reshape(A * d, c)).reshape(A, d, c)
-        f = float(np.sum(Z * (0.5 * KZ - self.b_active))) + self.yy + 0.5 * beta * float(np.sum(U * U) + np.sum(V * V))
         G = KZ - self.b_active
+        penalty = float(np.vdot(U, U)) + float(np.vdot(V, V))
+        f = 0.5 * float(np.vdot(Z, G - self.b_active)) + self.yy + 0.5 * beta * penalty  # <Z, KZ/2 - b> = <Z, G - b>/2
         return f, G @ V + beta * U, G.transpose(0, 2, 1) @ U + beta * V
 
     def state(self, Z: np.ndarray):
