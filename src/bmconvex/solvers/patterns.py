@@ -3,8 +3,8 @@
     Y_hat = sum_j D_j (X U_j) V_j^T   (BM form (18), over the active patterns, batched),
     G_j   = X^T (D_j g),   g = s (Y_hat - Y)   (all patterns, for the certificate, in blocks).
 
-An evaluation of (18) costs about 4 n d N flops (N nonzero columns of the factors), the
-certificate n d P c. Arithmetic is float64 torch on ``device``; inputs and outputs are NumPy arrays.
+An evaluation of (18) costs about 4 n d |A| m flops, the certificate n d P c. Arithmetic is
+float64 torch on ``device``; inputs and outputs are NumPy arrays.
 """
 
 from __future__ import annotations
@@ -31,26 +31,25 @@ class PatternOperator:
     def restrict(self, active: np.ndarray) -> None:
         self.DT_active = self.DT[:, torch.as_tensor(active, device=self.device)]
 
+    def hidden(self, U: torch.Tensor) -> torch.Tensor:
+        """D_j X U_j for the active patterns, as an n x (|A| m) matrix."""
+        A, d, m = U.shape
+        H = (self.X @ U.permute(1, 0, 2).reshape(d, A * m)).reshape(self.n, A, m)
+        return (H * self.DT_active[:, :, None]).reshape(self.n, A * m)
+
     @torch.no_grad()
     def bm_value_grad(self, U: np.ndarray, V: np.ndarray, beta: float):
-        """Objective of (18) over the active patterns and its gradients (App. A.1, eq. 28).
-
-        Only the nonzero columns (neurons u_k, v_k of pattern a_k) are computed with: a zero
-        column's gradient G_j v + beta u is zero and L-BFGS keeps it zero, so patterns of lower
-        rank than the widest one cost nothing for their missing columns. With N neurons,
-
-            H = (X [u_1 ... u_N]) o D_a (n x N),  Y_hat = H [v_1 ... v_N]^T,
-            grad_v = H^T g + beta v,  grad_u = X^T ((g [v_1 ... v_N]) o D_a) + beta u.
-        """
+        """Objective of (18) over the active patterns and its gradients (App. A.1, eq. 28)."""
         U, V = self.tensor(U), self.tensor(V)
-        a, k = ((U != 0).any(dim=1) | (V != 0).any(dim=1)).nonzero(as_tuple=True)
-        u, v, mask = U[a, :, k], V[a, :, k], self.DT_active[:, a]  # (N, d), (N, c), (n, N)
-        H = (self.X @ u.T) * mask
-        g = self.s * (H @ v - self.Y)
-        f = 0.5 * (g.square().sum() / self.s + beta * (u.square().sum() + v.square().sum()))
-        gU, gV = torch.zeros_like(U), torch.zeros_like(V)
-        gU[a, :, k] = (self.X.T @ ((g @ v.T) * mask)).T + beta * u
-        gV[a, :, k] = H.T @ g + beta * v
+        A, d, m = U.shape
+        Vflat = V.permute(0, 2, 1).reshape(A * m, self.c)
+        H = self.hidden(U)
+        residual = H @ Vflat - self.Y
+        f = 0.5 * self.s * residual.square().sum() + 0.5 * beta * (U.square().sum() + V.square().sum())
+        g = self.s * residual
+        gV = (H.T @ g).reshape(A, m, self.c).permute(0, 2, 1) + beta * V
+        gVU = (g @ Vflat.T).reshape(self.n, A, m) * self.DT_active[:, :, None]
+        gU = (self.X.T @ gVU.reshape(self.n, A * m)).reshape(d, A, m).permute(1, 0, 2) + beta * U
         return float(f), gU.cpu().numpy(), gV.cpu().numpy()
 
     @torch.no_grad()
