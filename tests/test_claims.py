@@ -1,7 +1,9 @@
 """The paper's findings, asserted on the committed results (docs/), so a change that breaks one fails CI.
 
 docs/spiral/gaps.csv is the default grid (Sec. 4.1) as `make reproduce` writes it; the CNN
-reference is the Fashion-MNIST run committed under docs/reference/cnn_fashion_mnist/ (Sec. 4.2).
+reference is the Fashion-MNIST run committed under docs/reference/cnn_fashion_mnist/ (Sec. 4.2);
+docs/certify/ holds the certified-solver experiment (beyond the paper): its scaling run, the
+paper-grid agreement and the same-process speed ratios.
 """
 
 import pandas as pd
@@ -58,3 +60,49 @@ def test_fashion_mnist_accuracy_is_within_half_a_point_of_the_papers():
     for _, row in final.iterrows():
         paper = PAPER["fashion_mnist"]["bm"][row["m"]]
         assert abs(100 * row["test_acc"] - paper) <= 0.5, f"m = {row['m']}: {100 * row['test_acc']:.2f} % vs {paper} %"
+
+
+CERTIFY = ROOT / "docs" / "certify"
+STATUSES = {"certified", "budget", "out_of_memory", "time_limit", "failed"}
+
+
+def test_every_certified_solve_of_the_scaling_run_holds_its_bracket():
+    """scaling.csv: p_lower <= p_upper where a bracket exists, certified means a gap <= 1e-6."""
+    runs = pd.read_csv(CERTIFY / "scaling.csv")
+    assert set(runs["status"]) <= STATUSES
+    bracketed = runs.dropna(subset=["p_lower", "p_upper"])
+    assert (bracketed["p_lower"] <= bracketed["p_upper"]).all()
+    assert (runs.loc[runs["status"] == "certified", "certified_gap"] <= 1e-6).all()
+    spiral = runs[runs["dataset"] == "spiral"]
+    assert (spiral.loc[spiral["solver"] == "BM_CERTIFIED", "status"] == "certified").all()
+
+
+def test_bm_and_the_interior_point_solvers_bracket_the_same_optimum():
+    """Where BM_CERTIFIED and Clarabel both certified a case, each interval holds the other's value."""
+    runs = pd.read_csv(CERTIFY / "scaling.csv")
+    certified = runs[runs["status"] == "certified"]
+    bm = certified[certified["solver"] == "BM_CERTIFIED"].set_index(["dataset", "n", "P_hat"])
+    for solver in ("CLARABEL_DIRECT", "CLARABEL"):
+        other = certified[certified["solver"] == solver].set_index(["dataset", "n", "P_hat"])
+        both = bm.merge(other, left_index=True, right_index=True, suffixes=("", "_other"))
+        assert len(both) >= 5, solver
+        assert (both["p_lower"] <= both["p_upper_other"] * (1 + 1e-9)).all()
+        assert (both["p_lower_other"] <= both["p_upper"] * (1 + 1e-9)).all()
+
+
+def test_the_paper_grid_brackets_hold_each_other():
+    """agreement.csv: the 48 spiral solves, each solver's interval holds the other's value."""
+    agreement = pd.read_csv(CERTIFY / "agreement.csv")
+    assert len(agreement) == 48
+    assert agreement["bm_holds_clarabel"].all() and agreement["clarabel_holds_bm"].all()
+
+
+def test_bm_certified_beats_clarabel_by_the_issues_factors():
+    """ratio.csv (one process, same data): >= 30x Clarabel direct at n = 3000, >= 100x at the largest n."""
+    ratio = pd.read_csv(CERTIFY / "ratio.csv")
+    ours = ratio[ratio["solver"].str.startswith("BM_CERTIFIED") & (ratio["status"] == "certified")]
+    clarabel = ratio[(ratio["solver"] == "CLARABEL_DIRECT") & (ratio["status"] == "certified")]
+    speedup = clarabel.set_index("n")["seconds"] / ours.set_index("n")["seconds"]
+    assert (ours["certified_gap"] <= 1e-6).all()
+    assert speedup.loc[3000] >= 30
+    assert speedup.loc[speedup.index.max()] >= 100 and speedup.index.max() >= 99999
