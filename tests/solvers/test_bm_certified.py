@@ -99,6 +99,21 @@ def test_budget_stop_is_an_honest_bracket(spiral_cases):
     assert b.p_lower <= clarabel.p_star * (1 + 1e-12) and clarabel.lower_bound <= b.p_upper
 
 
+def test_an_iterate_without_a_positive_lower_bound_is_uncertified_not_an_error():
+    """p_lower = 0 (the dual point along -g certifies nothing): gap inf, None in records, never <= tol."""
+    b = bracket(F=1.0, GZ=2.0, nuclear=1.0, gY=1.0, gg=1.0, sigma_max=1.0, beta=0.1, s=1.0)
+    assert b.p_lower == 0.0 and b.certified_gap == np.inf and b.reported_gap is None
+
+
+def test_the_paper_grid_case_that_passes_through_such_an_iterate_is_certified():
+    """n = 3, seed 0, beta = 1e-4 of the agreement grid: an early checkpoint had p_lower = 0 (a TypeError once)."""
+    points = make_spiral(3, noise=0.2, seed=0)
+    pr = GatedReLUProblem(points.X, points.Y, arrangement_for_seed(points.X, 100, 0).D, beta=1e-4)
+    result = solve_certified(pr, "BM", BMSettings(tolerance=1e-6, max_seconds=20))
+    assert result.status == "certified" and result.bracket.certified_gap <= 1e-6
+    assert any(h["certified_gap"] is None for h in result.history)
+
+
 def test_non_finite_input_is_rejected(spiral_problem):
     pr = spiral_problem
     X = pr.X.copy()

@@ -39,7 +39,7 @@ def agreement_table(grid: Agreement, data: SpiralData) -> pd.DataFrame:
                         "bm_status": bm.status,
                         "bm_p_upper": b.p_upper,
                         "bm_p_lower": b.p_lower,
-                        "bm_certified_gap": b.certified_gap,
+                        "bm_certified_gap": b.reported_gap,
                         "clarabel_p_star": ipm.p_star,
                         "clarabel_lower_bound": ipm.lower_bound,
                         "clarabel_certified_gap": ipm.certified_gap,

@@ -71,7 +71,7 @@ def solve(job: CertifyJob, case: Case, device: str) -> dict:
             "seconds": result.seconds,
             "p_upper": b.p_upper,
             "p_lower": b.p_lower,
-            "certified_gap": b.certified_gap,
+            "certified_gap": b.reported_gap,
             "thm34_eps": b.eps,
             "iterations": result.iterations,
             "evaluations": result.evaluations,

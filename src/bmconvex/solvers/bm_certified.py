@@ -3,13 +3,15 @@
     (5)   p* = min_{Z_j} F(sum_j D_j X Z_j) + beta sum_j ||Z_j||_*
     (18)       min_{U_j, V_j} F(sum_j D_j X U_j V_j^T) + beta/2 sum_j (||U_j||_F^2 + ||V_j||_F^2)
 
-Rounds of: L-BFGS on (18) over the active patterns (:mod:`.lbfgs`), certified every
-``check_every`` iterations (:mod:`.bracket`: p_upper, Thm 3.4's eps and d_hat, the dual bound
-p_lower); in Gram form, once the gap is below ``newton_below``, Newton steps on (18)
-(:mod:`.newton`); then balancing and, where ||G_j||_2 > beta, rank growth along the singular
-pairs of -G_j (:mod:`.rank`). It stops at a certified relative gap (p_upper - p_lower) / p_lower <= tolerance,
-at a budget (iterations, seconds) or when no progress is possible in floating point; every
-answer is the bracket [p_lower, p_upper] that holds at the returned Z, whatever the stop.
+Rounds of: L-BFGS on (18) over the active patterns (:mod:`.lbfgs`), certified every ``check_every``
+iterations (:mod:`.bracket`: p_upper, Thm 3.4's eps and d_hat, the dual bound p_lower); in Gram
+form, once the gap is below ``newton_below`` or when L-BFGS's line search stops making progress (the
+certificate needs gradient digits that function values no longer resolve), Newton steps on (18)
+(:mod:`.newton`, Hessians of order <= NEWTON_MAX_ORDER); then balancing and, where ||G_j||_2 > beta,
+rank growth along the singular pairs of -G_j (:mod:`.rank`). It stops at a certified relative gap
+(p_upper - p_lower) / p_lower <= tolerance, at a budget (iterations, seconds) or when no progress is
+possible in floating point; every answer is the bracket [p_lower, p_upper] that holds at the
+returned Z, whatever the stop.
 
 The operator is the Gram form (:mod:`.gram`, small P d) or the batched pattern form
 (:mod:`.patterns`); ``exact`` (a pattern operator) re-certifies the answer from the residual.
@@ -23,12 +25,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bmconvex.solvers.bracket import Bracket, certify
+from bmconvex.solvers.bracket import Bracket, certify, reported
 from bmconvex.solvers.lbfgs import run_lbfgs
 from bmconvex.solvers.newton import polish
 from bmconvex.solvers.rank import balance, grow
 
 NEWTON_TOLERANCE, NEWTON_GAP = 1e-7, 1e-3
+NEWTON_MAX_ORDER = 2000  # largest Hessian of (18) that Newton polish decomposes (eigh: seconds)
 GRAM_MEMORY, PATTERN_MEMORY = 10, 30
 
 
@@ -93,6 +96,11 @@ def initial_factors(operator, beta: float, settings: BMSettings) -> tuple[np.nda
     return math.sqrt(tau) * U0, math.sqrt(tau) * V0
 
 
+def neuron_count(U: np.ndarray, V: np.ndarray) -> int:
+    """Nonzero columns of the factors: the neurons, each with d + c entries in Newton's Hessian."""
+    return int(np.count_nonzero(np.any(U != 0, axis=1) | np.any(V != 0, axis=1)))
+
+
 def scatter(operator, active: np.ndarray, U: np.ndarray, V: np.ndarray) -> np.ndarray:
     """Z (P, d, c) with Z_j = U_j V_j^T on the active patterns and 0 elsewhere."""
     Z = np.zeros((operator.P, operator.d, operator.c))
@@ -112,7 +120,9 @@ def lbfgs_round(operator, U, V, active, beta: float, settings: BMSettings, resul
     def checkpoint(Ua, Va, iterations):
         gap = certify(operator, scatter(operator, active, Ua, Va), beta)[0].certified_gap
         elapsed = time.perf_counter() - start
-        result.history.append({"iteration": result.iterations + iterations, "seconds": elapsed, "certified_gap": gap})
+        result.history.append(
+            {"iteration": result.iterations + iterations, "seconds": elapsed, "certified_gap": reported(gap)}
+        )
         gaps.append(gap)
         stalled = len(gaps) > settings.stall_checks and gap > 0.5 * gaps[-1 - settings.stall_checks]
         return gap <= target or stalled or elapsed > settings.max_seconds
@@ -143,7 +153,8 @@ def solve_bm_certified(operator, beta: float, settings: BMSettings = BMSettings(
     Z = U @ V.transpose(0, 2, 1)
     result = BMResult(Z=Z, bracket=certify(operator, Z, beta)[0], status="")  # a placeholder until the first round
     target = settings.tolerance
-    newton = settings.newton_gap > 0 and hasattr(operator, "K")
+    gram = hasattr(operator, "K")
+    newton = settings.newton_gap > 0 and gram
     handover = newton  # L-BFGS stops at newton_below while Newton keeps helping
 
     def certified_fast(Up, Vp) -> bool:
@@ -163,7 +174,13 @@ def solve_bm_certified(operator, beta: float, settings: BMSettings = BMSettings(
         U, V, ranks = balance(scatter(operator, active, run.U, run.V), settings.drop)
         Z = U @ V.transpose(0, 2, 1)
         fast, G = certify(operator, Z, beta)
-        if newton and target < fast.certified_gap <= settings.newton_gap:
+        stuck = not run.stopped_by_checkpoint  # L-BFGS's line search could make no more progress
+        polishable = gram and 0 < neuron_count(U, V) * (operator.d + operator.c) <= NEWTON_MAX_ORDER
+        if (
+            polishable
+            and target < fast.certified_gap
+            and (stuck or (newton and fast.certified_gap <= settings.newton_gap))
+        ):
             Up, Vp, steps = polish(operator.K, operator.b, U, V, beta, certified_fast)
             result.newton_steps += steps
             Up, Vp, ranks_p = balance(Up @ Vp.transpose(0, 2, 1), settings.drop)
@@ -172,6 +189,7 @@ def solve_bm_certified(operator, beta: float, settings: BMSettings = BMSettings(
             if polished.certified_gap < fast.certified_gap:
                 U, V, ranks, fast, G = Up, Vp, ranks_p, polished, G_p
                 Z = U @ V.transpose(0, 2, 1)
+                stuck = False  # Newton moved on where L-BFGS stopped
         if fast.certified_gap <= target:
             bracket = certify(exact, Z, beta)[0]
             if bracket.certified_gap <= settings.tolerance:
@@ -183,8 +201,8 @@ def solve_bm_certified(operator, beta: float, settings: BMSettings = BMSettings(
         result.grown += int(grown.sum())
         if out_of_budget():
             result.status = "budget"
-        elif not grown.any() and not run.stopped_by_checkpoint:
-            result.status = "stalled"  # L-BFGS can make no more progress and no pattern can grow
+        elif not grown.any() and stuck:
+            result.status = "stalled"  # neither L-BFGS nor Newton can make progress, no pattern can grow
     if result.status != "certified":
         result.bracket = certify(exact, result.Z, beta)[0]
     result.seconds = time.perf_counter() - start

@@ -38,7 +38,21 @@ class Bracket:
 
     @property
     def certified_gap(self) -> float:
-        return relative_gap(self.p_upper, self.p_lower)
+        """(p_upper - p_lower) / p_lower; inf where no positive lower bound is known yet (p_lower = 0:
+        the dual point along -g certifies nothing, e.g. at an overshooting iterate), so that a
+        comparison with a tolerance is simply False."""
+        gap = relative_gap(self.p_upper, self.p_lower)
+        return math.inf if gap is None else gap
+
+    @property
+    def reported_gap(self) -> float | None:
+        """The certified gap for a record: None (no certificate) instead of inf."""
+        return reported(self.certified_gap)
+
+
+def reported(gap: float) -> float | None:
+    """A certified gap as records hold it: None where it is inf (records hold finite numbers only)."""
+    return gap if math.isfinite(gap) else None
 
 
 def bracket(F: float, GZ: float, nuclear: float, gY: float, gg: float, sigma_max: float, beta: float, s: float):

@@ -70,7 +70,7 @@ def solve_fista(operator, beta: float, settings: FISTASettings = FISTASettings()
         if k % settings.check_every == 0 or k == settings.max_iterations or late:
             bracket = certify(operator, Z, beta)[0]
             elapsed = time.perf_counter() - start
-            result.history.append({"iteration": k, "seconds": elapsed, "certified_gap": bracket.certified_gap})
+            result.history.append({"iteration": k, "seconds": elapsed, "certified_gap": bracket.reported_gap})
             result.Z, result.bracket = Z, bracket
             if bracket.certified_gap <= settings.tolerance:
                 result.bracket = certify(exact, Z, beta)[0]
