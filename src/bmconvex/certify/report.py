@@ -8,6 +8,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 
 COLUMNS = [
     "dataset", "n", "d", "P", "P_hat", "beta", "solver", "status", "seconds", "peak_mem_mb", "p_upper", "p_lower",
@@ -40,7 +41,10 @@ def scaling_figure(table: pd.DataFrame) -> plt.Figure:
         ax.set(xscale="log", yscale="log", xlabel="n (samples)", ylabel="seconds to certified gap (or to the cap)")
         ax.set_title(dataset.replace("_", "-"))
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=7)
+        statuses = [s for s in MARKERS if (part["status"] == s).any()]  # the markers, explained once
+        handles, _ = ax.get_legend_handles_labels()
+        handles += [Line2D([], [], ls="", marker=MARKERS[s], color="0.4", label=s.replace("_", " ")) for s in statuses]
+        ax.legend(handles=handles, fontsize=7)
     fig.tight_layout()
     return fig
 
