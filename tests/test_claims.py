@@ -6,6 +6,8 @@ docs/certify/ holds the certified-solver experiment (beyond the paper): its scal
 paper-grid agreement and the same-process speed ratios.
 """
 
+import json
+
 import pandas as pd
 import pytest
 from workflow_helpers import ROOT
@@ -106,3 +108,13 @@ def test_bm_certified_beats_clarabel_by_the_issues_factors():
     assert (ours["certified_gap"] <= 1e-6).all()
     assert speedup.loc[3000] >= 30
     assert speedup.loc[speedup.index.max()] >= 100 and speedup.index.max() >= 99999
+
+
+def test_fashion_mnist_at_n_10000_is_certified_on_a_cpu():
+    """The uncapped run (docs/certify/long.yaml): d = 784, c = 10, n = 10 000, P-hat = 100, one CPU core."""
+    record = json.loads((CERTIFY / "fashion_mnist_n10000_uncapped.json").read_text())
+    assert (record["dataset"], record["n"], record["d"], record["c"]) == ("fashion_mnist", 10000, 784, 10)
+    assert record["status"] == "certified" and record["device"] == "cpu"
+    assert record["p_lower"] <= record["p_upper"]
+    assert record["certified_gap"] == pytest.approx((record["p_upper"] - record["p_lower"]) / record["p_lower"])
+    assert record["certified_gap"] <= 1e-6
