@@ -68,6 +68,14 @@ def screenshot(driver, name: str) -> None:
         driver.save_screenshot(str(Path(folder) / name))
 
 
+def shown(driver, by: str, selector: str):
+    """The first element matching ``selector`` once the page has rendered it (the report renders
+    each view after the click that opens it, so an immediate lookup can race it)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, 30).until(lambda d: d.find_elements(by, selector))[0]
+
+
 def open_result(driver, category: str, path: str) -> None:
     """From the front page, click the category in the menu, then the eye button of the result's row."""
     from selenium.webdriver.common.by import By
@@ -75,15 +83,17 @@ def open_result(driver, category: str, path: str) -> None:
 
     driver.refresh()
     WebDriverWait(driver, 60).until(lambda d: d.execute_script("return typeof app !== 'undefined'"))
-    driver.find_element(By.XPATH, f"//nav//*[normalize-space(text())='{category}']").click()
-    eye = driver.find_element(By.XPATH, f"//tr[td[normalize-space()='{path}']]//a[@iconname='eye']")
+    shown(driver, By.XPATH, f"//nav//*[normalize-space(text())='{category}']").click()
+    eye = shown(driver, By.XPATH, f"//tr[td[normalize-space()='{path}']]//a[@iconname='eye']")
     assert eye.get_dom_attribute("download") is None, f"{path} is only a download, not viewable in the report"
     eye.click()
 
 
 def test_front_page_describes_every_experiment(browser):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
+    WebDriverWait(browser, 30).until(lambda d: "Spiral (paper Sec. 4.1" in d.find_element(By.TAG_NAME, "body").text)
     text = browser.find_element(By.TAG_NAME, "body").text
     assert "Spiral (paper Sec. 4.1" in text and "n = 6, 30" in text  # the run's grid, from the config
     assert "CNN (paper Sec. 4.2" in text and "fashion_mnist for m = 1, 2, 2 epochs per stage" in text
@@ -108,7 +118,7 @@ def test_figures_are_shown(browser, category, name):
     from selenium.webdriver.common.by import By
 
     open_result(browser, category, f"results/figures/{name}")
-    image = browser.find_element(By.CSS_SELECTOR, "img[src^='data:image/png']")
+    image = shown(browser, By.CSS_SELECTOR, "img[src^='data:image/png']")
     assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image) > 300
     if name.startswith("fig2"):
         screenshot(browser, "report_fig2.png")
@@ -119,8 +129,9 @@ def test_tables_are_shown_as_tables(browser, category, table):
     from selenium.webdriver.common.by import By
 
     open_result(browser, category, f"results/report/{table}")
-    browser.switch_to.frame(browser.find_element(By.TAG_NAME, "iframe"))
+    browser.switch_to.frame(shown(browser, By.TAG_NAME, "iframe"))
     try:
+        shown(browser, By.CSS_SELECTOR, "table tbody tr")
         rows = browser.find_elements(By.CSS_SELECTOR, "table tbody tr")
         header = browser.find_element(By.CSS_SELECTOR, "table thead").text
         link = browser.find_element(By.CSS_SELECTOR, "a[download]").get_attribute("download")
