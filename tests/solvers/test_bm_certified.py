@@ -39,6 +39,16 @@ def test_bracket_agrees_with_clarabel(spiral_cases, form):
         assert b.p_upper == pytest.approx(pr.convex_objective(result.Z), rel=1e-13)
 
 
+def assert_state_is_the_problems(pr, Z, state, rel_dual):
+    """An operator's (F, G, <g, Y>, ||g||^2) at Z against :class:`GatedReLUProblem`'s own formulas."""
+    F, G, gY, gg = state
+    g = pr.grad_F(pr.predict(Z))
+    assert F == pytest.approx(pr.F(pr.predict(Z)), rel=1e-12)
+    np.testing.assert_allclose(G, pr.grad_Z(Z), rtol=1e-10, atol=1e-13)
+    assert gY == pytest.approx(float(np.sum(g * pr.Y)), rel=rel_dual)
+    assert gg == pytest.approx(float(np.sum(g * g)), rel=rel_dual)
+
+
 def test_gram_and_pattern_operators_agree_with_the_problem(spiral_problem):
     """Both forms give F, G = grad_Z F and the gradients (28) of (18) of :class:`GatedReLUProblem`."""
     pr = spiral_problem
@@ -48,12 +58,7 @@ def test_gram_and_pattern_operators_agree_with_the_problem(spiral_problem):
     Z = U @ V.transpose(0, 2, 1)
     grad_U, grad_V = pr.bm_gradients(U, V)
     for op in (GramOperator(pr.X, pr.Y, pr.D, pr.s), PatternOperator(pr.X, pr.Y, pr.D, pr.s)):
-        F, G, gY, gg = op.state(Z)
-        g = pr.grad_F(pr.predict(Z))
-        assert F == pytest.approx(pr.F(pr.predict(Z)), rel=1e-12)
-        np.testing.assert_allclose(G, pr.grad_Z(Z), rtol=1e-10, atol=1e-13)
-        assert gY == pytest.approx(float(np.sum(g * pr.Y)), rel=1e-10)
-        assert gg == pytest.approx(float(np.sum(g * g)), rel=1e-10)
+        assert_state_is_the_problems(pr, Z, op.state(Z), rel_dual=1e-10)
         f, gU, gV = op.bm_value_grad(U, V, pr.beta)
         assert f == pytest.approx(pr.bm_objective(U, V), rel=1e-12)
         np.testing.assert_allclose(gU, grad_U, rtol=1e-10, atol=1e-13)
@@ -67,12 +72,7 @@ def test_residual_certificate_agrees_with_the_problem(spiral_problem, rows):
     Z = np.random.default_rng(3).standard_normal((pr.P, pr.d, pr.c))
     op = ResidualOperator(pr.X, pr.Y, pr.D, pr.s)
     op.rows = rows
-    F, G, gY, gg = op.state(Z)
-    g = pr.grad_F(pr.predict(Z))
-    assert F == pytest.approx(pr.F(pr.predict(Z)), rel=1e-12)
-    np.testing.assert_allclose(G, pr.grad_Z(Z), rtol=1e-10, atol=1e-13)
-    assert gY == pytest.approx(float(np.sum(g * pr.Y)), rel=1e-12)
-    assert gg == pytest.approx(float(np.sum(g * g)), rel=1e-12)
+    assert_state_is_the_problems(pr, Z, op.state(Z), rel_dual=1e-12)
 
 
 @pytest.mark.parametrize("form", ["gram", "patterns"])

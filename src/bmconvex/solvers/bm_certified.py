@@ -7,7 +7,7 @@ Rounds of: L-BFGS on (18) over the active patterns (:mod:`.lbfgs`), certified ev
 iterations (:mod:`.bracket`: p_upper, Thm 3.4's eps and d_hat, the dual bound p_lower); in Gram
 form, once the gap is below ``newton_below`` or when L-BFGS's line search stops making progress (the
 certificate needs gradient digits that function values no longer resolve), Newton steps on (18)
-(:mod:`.newton`, Hessians of order <= NEWTON_MAX_ORDER); then balancing and, where ||G_j||_2 > beta,
+(:mod:`.newton`, Hessians of order <= 2000); then balancing and, where ||G_j||_2 > beta,
 rank growth along the singular pairs of -G_j (:mod:`.rank`). It stops at a certified relative gap
 (p_upper - p_lower) / p_lower <= tolerance, at a budget (iterations, seconds) or when no progress is
 possible in floating point; every answer is the bracket [p_lower, p_upper] that holds at the
@@ -25,14 +25,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bmconvex.solvers.bracket import Bracket, certify, reported
-from bmconvex.solvers.lbfgs import run_lbfgs
-from bmconvex.solvers.newton import polish
+from bmconvex.solvers.bracket import Bracket, certify
+from bmconvex.solvers.lbfgs import default_memory, run_lbfgs
+from bmconvex.solvers.newton import fits, polish
 from bmconvex.solvers.rank import balance, grow
 
 NEWTON_TOLERANCE, NEWTON_GAP = 1e-7, 1e-3
-NEWTON_MAX_ORDER = 2000  # largest Hessian of (18) that Newton polish decomposes (eigh: seconds)
-GRAM_MEMORY, PATTERN_MEMORY = 10, 30
 
 
 @dataclass(frozen=True)
@@ -40,11 +38,7 @@ class BMSettings:
     tolerance: float = 1e-6  # certified relative gap to stop at
     m0: int = 1  # initial rank per pattern; grows where the certificate needs it
     seed: int = 0  # the random initial directions
-    # L-BFGS history pairs; None: 10 (SciPy's default) in Gram form, where an evaluation costs
-    # microseconds and L-BFGS-B's own O(memory x size) work dominates (30: 25-40 % slower on the
-    # spiral at n = 15 000-100 000, benchmarks/certify.py), 30 in the pattern form, where an
-    # evaluation dominates an iteration (the setting the Fashion-MNIST runs were measured with).
-    memory: int | None = None
+    memory: int | None = None  # L-BFGS history pairs; None: by form (:func:`.lbfgs.default_memory`)
     check_every: int = 25  # iterations between certificates
     stall_checks: int = 16  # grow when the gap has not halved over this many certificates
     drop: float = 1e-10  # balancing cuts singular values below drop x the largest one
@@ -54,12 +48,6 @@ class BMSettings:
     newton_below: float | None = None
     max_iterations: int = 200_000
     max_seconds: float = math.inf
-
-    def history(self, operator) -> int:
-        """The L-BFGS memory for iterations on ``operator`` (Gram form: it has K)."""
-        if self.memory is not None:
-            return self.memory
-        return GRAM_MEMORY if hasattr(operator, "K") else PATTERN_MEMORY
 
     @property
     def newton_gap(self) -> float:
@@ -96,11 +84,6 @@ def initial_factors(operator, beta: float, settings: BMSettings) -> tuple[np.nda
     return math.sqrt(tau) * U0, math.sqrt(tau) * V0
 
 
-def neuron_count(U: np.ndarray, V: np.ndarray) -> int:
-    """Nonzero columns of the factors: the neurons, each with d + c entries in Newton's Hessian."""
-    return int(np.count_nonzero(np.any(U != 0, axis=1) | np.any(V != 0, axis=1)))
-
-
 def scatter(operator, active: np.ndarray, U: np.ndarray, V: np.ndarray) -> np.ndarray:
     """Z (P, d, c) with Z_j = U_j V_j^T on the active patterns and 0 elsewhere."""
     Z = np.zeros((operator.P, operator.d, operator.c))
@@ -118,10 +101,10 @@ def lbfgs_round(operator, U, V, active, beta: float, settings: BMSettings, resul
     gaps = []
 
     def checkpoint(Ua, Va, iterations):
-        gap = certify(operator, scatter(operator, active, Ua, Va), beta)[0].certified_gap
-        elapsed = time.perf_counter() - start
+        b = certify(operator, scatter(operator, active, Ua, Va), beta)[0]
+        gap, elapsed = b.certified_gap, time.perf_counter() - start
         result.history.append(
-            {"iteration": result.iterations + iterations, "seconds": elapsed, "certified_gap": reported(gap)}
+            {"iteration": result.iterations + iterations, "seconds": elapsed, "certified_gap": b.reported_gap}
         )
         gaps.append(gap)
         stalled = len(gaps) > settings.stall_checks and gap > 0.5 * gaps[-1 - settings.stall_checks]
@@ -131,7 +114,7 @@ def lbfgs_round(operator, U, V, active, beta: float, settings: BMSettings, resul
         lambda Ua, Va: operator.bm_value_grad(Ua, Va, beta),
         U[active],
         V[active],
-        settings.history(operator),
+        settings.memory or default_memory(operator),
         settings.max_iterations - result.iterations,
         settings.check_every,
         checkpoint,
@@ -175,12 +158,8 @@ def solve_bm_certified(operator, beta: float, settings: BMSettings = BMSettings(
         Z = U @ V.transpose(0, 2, 1)
         fast, G = certify(operator, Z, beta)
         stuck = not run.stopped_by_checkpoint  # L-BFGS's line search could make no more progress
-        polishable = gram and 0 < neuron_count(U, V) * (operator.d + operator.c) <= NEWTON_MAX_ORDER
-        if (
-            polishable
-            and target < fast.certified_gap
-            and (stuck or (newton and fast.certified_gap <= settings.newton_gap))
-        ):
+        due = stuck or fast.certified_gap <= settings.newton_gap  # newton_gap 0: only where L-BFGS stopped
+        if gram and fits(U, V) and target < fast.certified_gap and due:
             Up, Vp, steps = polish(operator.K, operator.b, U, V, beta, certified_fast)
             result.newton_steps += steps
             Up, Vp, ranks_p = balance(Up @ Vp.transpose(0, 2, 1), settings.drop)

@@ -46,13 +46,10 @@ class Bracket:
 
     @property
     def reported_gap(self) -> float | None:
-        """The certified gap for a record: None (no certificate) instead of inf."""
-        return reported(self.certified_gap)
-
-
-def reported(gap: float) -> float | None:
-    """A certified gap as records hold it: None where it is inf (records hold finite numbers only)."""
-    return gap if math.isfinite(gap) else None
+        """The certified gap as records hold it: None (no certificate) instead of inf (records hold
+        finite numbers only)."""
+        gap = self.certified_gap
+        return gap if math.isfinite(gap) else None
 
 
 def bracket(F: float, GZ: float, nuclear: float, gY: float, gg: float, sigma_max: float, beta: float, s: float):

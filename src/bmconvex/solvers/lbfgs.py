@@ -20,6 +20,16 @@ import numpy as np
 from scipy.optimize import minimize
 from threadpoolctl import threadpool_limits
 
+GRAM_MEMORY, PATTERN_MEMORY = 10, 30
+
+
+def default_memory(operator) -> int:
+    """History pairs for iterations on ``operator``: 10 (SciPy's default) in Gram form (it has K),
+    where an evaluation costs microseconds and L-BFGS-B's own O(memory x size) work dominates (30:
+    25-40 % slower on the spiral at n = 15 000-100 000, benchmarks/certify.py); 30 in the pattern
+    form, where an evaluation dominates an iteration (the setting Fashion-MNIST was measured with)."""
+    return GRAM_MEMORY if hasattr(operator, "K") else PATTERN_MEMORY
+
 
 @dataclass(frozen=True)
 class Run:

@@ -26,12 +26,19 @@ from threadpoolctl import threadpool_limits
 MAX_STEPS = 30
 HALVINGS = 8
 NULL = 1e-10  # eigenvalues below NULL x the largest are treated as zero
+MAX_ORDER = 2000  # largest Hessian of (18) that polish decomposes (eigh: seconds)
 
 
 def neurons(U: np.ndarray, V: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pattern index, u and v of each nonzero column of U (P, d, m), V (P, c, m)."""
     pattern, column = np.nonzero(np.any(U != 0, axis=1) | np.any(V != 0, axis=1))
     return pattern, U[pattern, :, column], V[pattern, :, column]
+
+
+def fits(U: np.ndarray, V: np.ndarray) -> bool:
+    """Whether (U, V) has neurons and their Hessian (order: neurons x (d + c)) is small enough to decompose."""
+    order = neurons(U, V)[0].size * (U.shape[1] + V.shape[1])
+    return 0 < order <= MAX_ORDER
 
 
 def gradient(K4, b, pattern, u, v, beta):
