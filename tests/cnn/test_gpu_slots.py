@@ -41,15 +41,13 @@ def test_concurrent_jobs_never_share_a_slot_and_a_whole_card_job_is_alone_on_its
                 assert a[1] != b[1], f"two jobs in slot {a[1]} of card {a[0]}"
 
 
-def test_the_first_jobs_spread_over_the_cards():
+def test_the_first_jobs_spread_over_the_cards(tmp_path):
     """Every card gets its first job before any gets its second (levels fill card by card)."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as directory:
-        slots = [gpu_slots.try_claim(gpu_slots.Path(directory), 3, whole_card=False) for _ in range(4)]
-        assert [(s.card, s.level) for s in slots] == [(0, 0), (1, 0), (2, 0), (0, 1)]
-        for slot in slots:
-            slot.release()
+    slots = [gpu_slots.try_claim(tmp_path, 3, whole_card=False) for _ in range(4)]
+    assert [(s.card, s.level) for s in slots] == [(0, 0), (1, 0), (2, 0), (0, 1)]
+    assert gpu_slots.try_claim(tmp_path, 3, whole_card=True) is None  # no card is free of shared jobs
+    slots[1].release()
+    assert gpu_slots.try_claim(tmp_path, 3, whole_card=True).card == 1
 
 
 def crash_while_holding(directory, ready):
@@ -86,3 +84,25 @@ def test_the_claimed_card_is_exported_unless_the_job_was_given_one(tmp_path, mon
     assert gpu_slots.assign_gpu(whole_card=False, directory=tmp_path, cards=0) is None  # no NVIDIA card
     first.release()
     slot.release()
+
+
+def test_the_cards_are_counted_from_the_driver_or_nvidia_smi_without_cuda(tmp_path, monkeypatch):
+    """The driver's /proc/driver/nvidia/gpus/<bus>/information, else `nvidia-smi -L` (a real process)."""
+    proc = tmp_path / "gpus"
+    for bus, model in [("0000:01:00.0", "NVIDIA GeForce GTX 1080 Ti"), ("0000:02:00.0", "Tesla V100-SXM2-16GB")]:
+        (proc / bus).mkdir(parents=True)
+        (proc / bus / "information").write_text(f"Model: \t\t {model}\nIRQ:   \t\t 130\nGPU UUID: \t GPU-0\n")
+    monkeypatch.setattr(gpu_slots, "PROC_GPUS", proc)
+    assert gpu_slots.nvidia_gpus() == ["NVIDIA GeForce GTX 1080 Ti", "Tesla V100-SXM2-16GB"]
+    monkeypatch.setattr(gpu_slots, "PROC_GPUS", tmp_path / "absent")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    smi = bin_dir / "nvidia-smi"
+    smi.write_text(
+        "#!/bin/sh\necho 'GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-1)'\necho 'GPU 1: NVIDIA A100 (UUID: GPU-2)'\n"
+    )
+    smi.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir), prepend=os.pathsep)
+    assert gpu_slots.nvidia_gpus() == ["NVIDIA H100 80GB HBM3", "NVIDIA A100"] and gpu_slots.card_count() == 2
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert gpu_slots.card_count() == 0
