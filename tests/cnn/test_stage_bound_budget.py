@@ -90,3 +90,20 @@ def test_a_bound_that_does_not_fit_is_recorded_as_not_computed_and_the_trained_s
     initial = new_stage(job(budget), FrozenChain([], (False,)), images, "cpu")
     assert trained(saved) and saved.spec() == initial.spec() and len(record["epochs"]) == 1
     assert not torch.equal(saved.U.weight, initial.U.weight)  # the trained weights, not the initial ones
+
+
+def test_an_allocation_failure_in_the_bound_halves_its_batch(tmp_path, monkeypatch):
+    """The allocator refuses what the shape count admitted (on a GPU: cuDNN workspace, fragmentation):
+    here a real failed allocation of the CPU for batches of more than 8 images."""
+    images = data()
+    expected = run_stage(job(None), images, [], str(tmp_path / "free.pt"))
+    forward = ConvexStage.forward
+
+    def refusing(self, x):
+        if len(x) > 8:
+            torch.empty(2**62, dtype=torch.uint8)  # DefaultCPUAllocator: can't allocate memory
+        return forward(self, x)
+
+    monkeypatch.setattr(ConvexStage, "forward", refusing)
+    record = run_stage(job(None), images, [], str(tmp_path / "halved.pt"))
+    assert record["bound_batch"] == 8 and record["bound"] == pytest.approx(expected["bound"], rel=1e-5)

@@ -84,7 +84,8 @@ def step_estimate(job: ChainStage, model, chain: FrozenChain, data: DeviceData) 
 
 
 def bound_record(job: StageJob, model: BMStage, chain: FrozenChain, data: DeviceData) -> dict:
-    """The Cor. 3.8 bound in batches that fit the budget (:func:`memory.bound_batch`), or why not."""
+    """The Cor. 3.8 bound in batches that fit the budget (:func:`memory.bound_batch`, halved after an
+    allocation failure down to one image), or why it was not computed."""
     with torch.device("meta"):
         convex = ConvexStage(model.in_channels, model.P, model.num_classes, model.bias)
     fixed = memory.bound_bytes(model, convex, chain, resident(data))
@@ -92,8 +93,16 @@ def bound_record(job: StageJob, model: BMStage, chain: FrozenChain, data: Device
     per_image = 4 * H * W * (C + 2 * convex.latent_channels)  # fp32: input, conv output, gated product
     try:
         batch = memory.bound_batch(fixed, per_image, job.gpu_memory_gib)
-        with memory.budget(data.device, job.gpu_memory_gib, fixed + batch * per_image):
-            bound = stage_bound(model, chain, data, job.settings.weight_decay, job.bound_samples, batch)
+        while True:  # the shape count is a lower bound: on an allocation failure, again in half the batch
+            try:
+                with memory.budget(data.device, job.gpu_memory_gib, fixed + batch * per_image):
+                    bound = stage_bound(model, chain, data, job.settings.weight_decay, job.bound_samples, batch)
+                break
+            except memory.OutOfMemory as oom:
+                if batch == 1:
+                    raise
+                log.warning("stage %d bound in batches of %d: %s; trying %d", job.stage, batch, oom, batch // 2)
+                batch //= 2
     except memory.OutOfMemory as oom:
         log.warning("stage %d: the Cor. 3.8 bound was not computed: out of memory: %s", job.stage, oom)
         return {"bound": None, "bound_batch": None, "bound_not_computed": f"out of memory: {oom}"}
