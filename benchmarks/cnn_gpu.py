@@ -39,7 +39,7 @@ def images(n_train: int, device: torch.device) -> DeviceData:
 def time_ours(stage, chain, data, batches, device):
     settings = StageSettings(
         epochs=1, lr=0.05, momentum=0.9, weight_decay=5e-4, batch_size=BATCH, lr_step=15, lr_gamma=0.2,
-        augment=False, mixed_precision=True,
+        augment=False, precision="auto",
     )  # fmt: skip
     model, chain = on_device(copy.deepcopy(stage), device), on_device(chain, device)
     quiet = Progress("benchmark", 1, batches, heartbeat_s=float("inf"))

@@ -4,6 +4,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from bmconvex.config import parse as parse_config
+from bmconvex.core import gpu_slots
 from bmconvex.core.provenance import code_digest
 from bmconvex.core.records import check_records
 from bmconvex.mlp.config import beta_label
@@ -87,9 +88,10 @@ def cnn_convex_job(wildcards):
 
 
 def gpu_jobs_per_card():
-    """The profile's `gpu_job` (CNN stage jobs sharing the card at once; 1 when unset)."""
+    """CNN stage jobs sharing a card at once: the profile's `gpu_job` (1 when unset) over the
+    machine's cards (bmconvex.core.gpu_slots puts each job on a card)."""
     slots = workflow.global_resources.get("gpu_job").value
-    return 1 if slots is None else slots
+    return max(1, (1 if slots is None else slots) // max(1, gpu_slots.card_count()))
 
 
 def cnn_stage_metrics(wildcards):

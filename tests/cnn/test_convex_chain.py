@@ -15,7 +15,7 @@ from bmconvex.cnn.training import StageSettings
 P, A, C = 3, 4, 10  # patterns per stage; a = 4 pooling regions; c = 10 classes
 SETTINGS = StageSettings(
     epochs=1, lr=0.01, momentum=0.9, weight_decay=5e-4, batch_size=16, lr_step=1, lr_gamma=0.2, augment=False,
-    mixed_precision=False,
+    precision="fp32",
 )  # fmt: skip
 
 
@@ -57,6 +57,7 @@ def test_convex_stage_s_reads_the_P_a_c_channels_of_convex_stage_s_minus_1(tmp_p
     second = load_stage(checkpoints[1], torch.device("cpu"))
     assert second.in_channels == first.latent_channels and second.Z.weight.shape[1] == P * A * C
     assert np.isfinite(records[0]["seconds_per_epoch"]) and records[0]["needed_gib"] is None
+    assert [r["precision"] for r in records] == ["fp32"] * 3  # as SETTINGS asks
 
 
 def test_a_stage_over_the_budget_is_recorded_as_out_of_memory_and_the_rest_as_not_reached(tmp_path):
@@ -127,3 +128,49 @@ def test_at_the_papers_sizes_only_the_convex_chain_beyond_stage_1_exceeds_the_10
 )
 def test_the_failed_request_is_read_from_the_cuda_message(message, expected):
     assert memory._requested(message) == expected
+
+
+# The messages PyTorch raises for an allocation failure inside a CUDA library (ATen/cuda/Exceptions.h,
+# CUDASolver.cpp) and the CUDA runtime; a RuntimeError each, not torch.OutOfMemoryError.
+LIBRARY_ALLOCATION_FAILURES = [
+    "CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`",
+    "cuDNN error: CUDNN_STATUS_INTERNAL_ERROR_DEVICE_ALLOCATION_FAILED",  # cuDNN 9
+    "cuDNN error: CUDNN_STATUS_ALLOC_FAILED",  # cuDNN 8
+    "cusolver error: CUSOLVER_STATUS_ALLOC_FAILED, when calling `cusolverDnCreate(handle)`. If you keep seeing "
+    "this error, you may use `torch.backends.cuda.preferred_linalg_library()` to try linear algebra operators "
+    "with other supported backends.",
+    "CUDA error: out of memory\nCUDA kernel errors might be asynchronously reported at some other API call",
+]
+
+
+def failing_step(monkeypatch, fail) -> None:
+    """The convex step's eigenproblem (cuSOLVER on a GPU) fails as ``fail`` does."""
+    from bmconvex.cnn import model
+
+    monkeypatch.setattr(model, "gram_eigenvalues", fail)
+
+
+@pytest.mark.parametrize("message", LIBRARY_ALLOCATION_FAILURES)
+def test_a_library_allocation_failure_in_the_step_is_out_of_memory(monkeypatch, message):
+    def fail(G):
+        raise RuntimeError(message)
+
+    failing_step(monkeypatch, fail)
+    _, was_trained, record = run_convex_stage(job(1), data(), [])
+    assert not was_trained and record["status"] == "out of memory"
+    assert record["needed_gib"] == record["estimated_gib"] and record["needed_from"] == memory.FROM_SHAPES
+
+
+def test_a_real_failed_allocation_in_the_step_is_out_of_memory(monkeypatch):
+    """The CPU allocator's own failure ("DefaultCPUAllocator: can't allocate memory"), not a made-up one."""
+    failing_step(monkeypatch, lambda G: torch.empty(2**62, dtype=torch.uint8, device=G.device))
+    assert run_convex_stage(job(1), data(), [])[2]["status"] == "out of memory"
+
+
+def test_any_other_library_error_fails_the_stage(monkeypatch):
+    def fail(G):
+        raise RuntimeError("cusolver error: CUSOLVER_STATUS_INVALID_VALUE, when calling `syevd`")
+
+    failing_step(monkeypatch, fail)
+    with pytest.raises(RuntimeError, match="CUSOLVER_STATUS_INVALID_VALUE"):
+        run_convex_stage(job(1), data(), [])

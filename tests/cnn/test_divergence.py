@@ -18,7 +18,7 @@ def test_a_non_finite_loss_fails_the_stage():
     stage, chain = BMStage(1, 4, 1, 10, bias=True), FrozenChain([], (False,))
     settings = StageSettings(
         epochs=2, lr=1e30, momentum=0.9, weight_decay=5e-4, batch_size=32, lr_step=1, lr_gamma=0.5,
-        augment=False, mixed_precision=False,
+        augment=False, precision="fp32",
     )  # fmt: skip
     with pytest.raises(NonFiniteError, match="training diverged in epoch 1: mean training loss nan"):
         train_stage(stage, chain, data, settings, seed=0)

@@ -37,7 +37,7 @@ BAD = [
     ("spiral.beta", yaml.safe_load("[1e-3]"), "spiral.beta[0]"),  # YAML reads 1e-3 (no dot) as a string
     ("spiral.gd.lr", "1.0", "spiral.gd.lr"),
     ("spiral.seeds", 0, "spiral.seeds"),
-    ("cnn.mixed_precision", "yes", "cnn.mixed_precision"),
+    ("cnn.precision", "bfloat16", "cnn.precision"),
     ("cnn.data.verify", 1, "cnn.data.verify"),
     ("cnn.batch_size", True, "cnn.batch_size"),
     ("cnn.data.root", 3, "cnn.data.root"),

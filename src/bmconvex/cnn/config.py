@@ -86,7 +86,7 @@ class CNNSpec:
     weight_decay: float
     lr_step: int
     lr_gamma: float
-    mixed_precision: bool
+    precision: str
     device: str
     gpu_memory_gib: float | None
     seed: int
@@ -126,7 +126,7 @@ class CNNSpec:
                 lr_step=self.lr_step,
                 lr_gamma=self.lr_gamma,
                 augment=arch.augment,
-                mixed_precision=self.mixed_precision,
+                precision=self.precision,
             ),
             seed=self.seed,
             device=self.device,

@@ -5,6 +5,8 @@ A stage's checkpoint holds its kind, spec and weights, so stage s rebuilds the f
 The convex chain of (23) is its own (App. C.3, Fig. 6): convex stage s reads the latent of convex
 stage s - 1, P a c channels (Sec. 4.2). A convex stage that runs out of memory is a result; it
 saves its spec without weights, and the convex stages after it are recorded as not reached.
+A BM stage's checkpoint is written as soon as it is trained; its bound then runs in batches that
+fit the budget, and a bound that does not fit is recorded as not computed, saying why.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import replace
 
 import torch
 
-from bmconvex.cnn import memory
+from bmconvex.cnn import memory, precision
 from bmconvex.cnn.bound import stage_bound
 from bmconvex.cnn.config import ChainStage, ConvexJob, StageJob
 from bmconvex.cnn.files import NUM_CLASSES
@@ -64,17 +66,52 @@ def new_stage(job: ChainStage, chain: FrozenChain, data: DeviceData, device: tor
         return ConvexStage(in_channels, job.P[-1], NUM_CLASSES, bias=job.stage == 1)
 
 
+def input_shape(job: ChainStage, chain: FrozenChain, data: DeviceData, batch: int) -> tuple[int, int, int, int]:
+    """(B, C, H, W) of a batch of the stage's input."""
+    H, W = (size >> sum(job.space_to_depth) for size in data.train_x.shape[2:])
+    return batch, chain.out_channels(data.train_x.shape[1]), H, W
+
+
+def resident(data: DeviceData) -> list[torch.Tensor]:
+    return [data.train_x, data.train_y, data.test_x, data.test_y]
+
+
 def step_estimate(job: ChainStage, model, chain: FrozenChain, data: DeviceData) -> int:
     """The shape count of :func:`memory.step_bytes` for a training step of the job's stage."""
-    H, W = (size >> sum(job.space_to_depth) for size in data.train_x.shape[2:])
-    shape = (job.settings.batch_size, chain.out_channels(data.train_x.shape[1]), H, W)
-    half = data.device.type == "cuda" and job.settings.mixed_precision
-    resident = [data.train_x, data.train_y, data.test_x, data.test_y]
-    return memory.step_bytes(model, chain, resident, shape, 2 if half else 4)
+    shape = input_shape(job, chain, data, job.settings.batch_size)
+    number = precision.number_bytes(precision.resolve(job.settings.precision, data.device))
+    return memory.step_bytes(model, chain, resident(data), shape, number)
 
 
-def run_stage(job: StageJob, data: DeviceData, checkpoints: list[str], epochs_csv: str | None = None):
-    """Train the job's BM stage on the frozen earlier stages; return it and its record."""
+def bound_record(job: StageJob, model: BMStage, chain: FrozenChain, data: DeviceData) -> dict:
+    """The Cor. 3.8 bound in batches that fit the budget (:func:`memory.bound_batch`, halved after an
+    allocation failure down to one image), or why it was not computed."""
+    with torch.device("meta"):
+        convex = ConvexStage(model.in_channels, model.P, model.num_classes, model.bias)
+    fixed = memory.bound_bytes(model, convex, chain, resident(data))
+    _, C, H, W = input_shape(job, chain, data, 1)
+    per_image = 4 * H * W * (C + 2 * convex.latent_channels)  # fp32: input, conv output, gated product
+    try:
+        batch = memory.bound_batch(fixed, per_image, job.gpu_memory_gib)
+        while True:  # the shape count is a lower bound: on an allocation failure, again in half the batch
+            try:
+                with memory.budget(data.device, job.gpu_memory_gib, fixed + batch * per_image):
+                    bound = stage_bound(model, chain, data, job.settings.weight_decay, job.bound_samples, batch)
+                break
+            except memory.OutOfMemory as oom:
+                if batch == 1:
+                    raise
+                log.warning("stage %d bound in batches of %d: %s; trying %d", job.stage, batch, oom, batch // 2)
+                batch //= 2
+    except memory.OutOfMemory as oom:
+        log.warning("stage %d: the Cor. 3.8 bound was not computed: out of memory: %s", job.stage, oom)
+        return {"bound": None, "bound_batch": None, "bound_not_computed": f"out of memory: {oom}"}
+    log.info("stage %d Thm 3.4 / Cor. 3.8 bound: %.4g (batches of %d images)", job.stage, bound, batch)
+    return {"bound": bound, "bound_batch": batch, "bound_not_computed": None}
+
+
+def run_stage(job: StageJob, data: DeviceData, checkpoints: list[str], checkpoint: str, epochs_csv: str | None = None):
+    """Train the job's BM stage on the frozen earlier stages, save it to ``checkpoint`` at once; its record."""
     chain = frozen_chain(job, checkpoints)
     model = new_stage(job, chain, data, "cpu")
     log.info("stage %d of %s, m = %d: %s", job.stage, job.dataset, job.m, model.spec())
@@ -84,10 +121,11 @@ def run_stage(job: StageJob, data: DeviceData, checkpoints: list[str], epochs_cs
         chain, model = on_device(chain, data.device), on_device(model, data.device)
         with Progress(title, job.settings.epochs, batches, epochs_csv) as progress:
             rows = train_stage(model, chain, data, job.settings, job.seed, progress=progress)
-    bound = stage_bound(model, chain, data, job.settings.weight_decay, job.bound_samples)
-    log.info("stage %d Thm 3.4 / Cor. 3.8 bound: %.4g", job.stage, bound)
-    record = {"dataset": job.dataset, "m": job.m, "stage": job.stage, "bound": bound, "epochs": rows}
-    return model, {**record, "device": device_name(data.device)}
+    save_stage(model, checkpoint)  # before anything that can fail after training
+    model.zero_grad(set_to_none=True)  # the bound's memory: no training gradients left
+    record = {"dataset": job.dataset, "m": job.m, "stage": job.stage, **bound_record(job, model, chain, data)}
+    record |= {"epochs": rows, "precision": precision.resolve(job.settings.precision, data.device)}
+    return {**record, "device": device_name(data.device)}
 
 
 def run_convex_stage(job: ConvexJob, data: DeviceData, checkpoints: list[str], epochs_csv: str | None = None):
@@ -112,6 +150,7 @@ def run_convex_stage(job: ConvexJob, data: DeviceData, checkpoints: list[str], e
         "estimated_gib": estimate / memory.GiB,
         "epoch_fraction": len(subset.train_y) / len(data.train_y),  # of an epoch actually timed
         "device": device_name(data.device),
+        "precision": precision.resolve(job.settings.precision, data.device),
         "seconds_per_epoch": None,  # None (null): absent; a record holds no NaN
         "peak_mem_gb": None,
         "needed_gib": None,

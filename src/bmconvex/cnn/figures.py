@@ -87,7 +87,8 @@ def _memory_panel(ax, groups, colors, stages_shown, budget) -> None:
 
 
 def cost_figure(stages: pd.DataFrame, convex: pd.DataFrame) -> plt.Figure:
-    """Fig. 6: seconds per epoch and peak GPU memory per stage, BM (each m) against the convex chain (23)."""
+    """Fig. 6: seconds per epoch and peak GPU memory per stage, BM (each m) against the convex chain (23);
+    the time panel's title names the precision the stages trained in."""
     datasets = list(dict.fromkeys([*stages["dataset"], *convex["dataset"]]))
     fig, axes = plt.subplots(len(datasets), 2, figsize=(10, 3.6 * len(datasets)), squeeze=False)
     for (time_ax, mem_ax), dataset in zip(axes, datasets, strict=True):
@@ -97,7 +98,8 @@ def cost_figure(stages: pd.DataFrame, convex: pd.DataFrame) -> plt.Figure:
         budgets = convex.loc[convex["dataset"] == dataset, "budget_gib"].dropna().unique()
         _time_panel(time_ax, groups, colors, shown)
         _memory_panel(mem_ax, groups, colors, shown, budgets[0] if len(budgets) else None)
-        time_ax.set_title(f"{NAMES[dataset]}: time per epoch")
+        precisions = sorted({p for _, part in groups for p in part["precision"]})  # bf16, fp16 or fp32
+        time_ax.set_title(f"{NAMES[dataset]}: time per epoch ({', '.join(precisions)})")
         measured = pd.concat([part["peak_mem_gb"] for _, part in groups]).notna().any()
         mem_ax.set_title(f"{NAMES[dataset]}: peak GPU memory" + ("" if measured else " not measured (CPU run)"))
         handles, _ = time_ax.get_legend_handles_labels()

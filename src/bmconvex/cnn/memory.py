@@ -11,6 +11,14 @@ larger GPU.
 - On the CPU nothing caps memory, so the budget is checked before training against what a step
   holds at once at least, computed from shapes (:func:`step_bytes`).
 
+An allocation failure inside a CUDA library is out of memory too: cuBLAS, cuDNN and cuSOLVER
+report theirs as a ``RuntimeError`` (:data:`ALLOCATION_FAILED`, the messages of PyTorch's
+``ATen/cuda/Exceptions.h``: "CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling
+`cublasCreate(handle)`", "cuDNN error: CUDNN_STATUS_INTERNAL_ERROR_DEVICE_ALLOCATION_FAILED" (cuDNN
+9; CUDNN_STATUS_ALLOC_FAILED before), "cusolver error: CUSOLVER_STATUS_ALLOC_FAILED, when calling
+..."), as are the CUDA runtime's "CUDA error: out of memory" and the CPU allocator's "can't allocate
+memory".
+
 Both raise :class:`OutOfMemory`: one path, which a convex stage records as its result and a BM
 stage reports as a failed job. The shape count is a lower bound (no allocator slack, no cuDNN
 workspace, no autocast weight copies), so a stage it rejects cannot fit; one it admits may still
@@ -33,6 +41,8 @@ FROM_SHAPES = "shapes (lower bound)"
 FROM_ALLOCATOR = "allocator at the failure (lower bound)"
 _REQUEST = re.compile(r"Tried to allocate ([\d.]+) (B|KiB|MiB|GiB|TiB)")
 _UNITS = {"B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
+ALLOCATION_FAILED = re.compile(r"out of memory|_STATUS_ALLOC_FAILED|_ALLOCATION_FAILED|can't allocate memory")
+BOUND_BATCH = 256  # the most images per batch of the stage bound (Cor. 3.8)
 
 
 class OutOfMemory(RuntimeError):
@@ -79,6 +89,31 @@ def step_bytes(
     return 3 * trained + frozen + _bytes(resident) + batch
 
 
+def bound_bytes(stage: nn.Module, convex: nn.Module, chain: nn.Module, resident: list[torch.Tensor]) -> int:
+    """What the stage bound (:func:`bmconvex.cnn.bound.stage_bound`) holds at once besides its batch, at
+    least: the trained ``stage``, the chain and the data once, the convex form's Z and its gradient."""
+    once = _bytes(stage.parameters()) + _bytes(chain.parameters()) + _bytes(convex.gates.parameters())
+    return once + 2 * _bytes(convex.Z.parameters()) + _bytes(resident)
+
+
+def bound_batch(fixed: int, per_image: int, budget_gib: float | None) -> int:
+    """Images per batch of the stage bound under the budget: at most :data:`BOUND_BATCH`, with the
+    batch taking at most half of what ``fixed`` leaves (the other half: the allocator's slack and
+    cuDNN's workspace, which the shape count omits); :class:`OutOfMemory` when one image does not fit."""
+    if budget_gib is None:
+        return BOUND_BATCH
+    if fixed + per_image > budget_gib * GiB:
+        raise OutOfMemory((fixed + per_image) / GiB, budget_gib, FROM_SHAPES)
+    return max(1, min(BOUND_BATCH, int((budget_gib * GiB - fixed) / 2 // per_image)))
+
+
+def out_of_memory(err: BaseException) -> bool:
+    """Whether ``err`` is an allocation failure (module doc)."""
+    return isinstance(err, torch.OutOfMemoryError) or (
+        isinstance(err, RuntimeError) and ALLOCATION_FAILED.search(str(err)) is not None
+    )
+
+
 def _requested(message: str) -> int:
     """The failed request of a CUDA out-of-memory message ('Tried to allocate 2.00 GiB'), in bytes."""
     found = _REQUEST.search(message)
@@ -87,15 +122,19 @@ def _requested(message: str) -> int:
 
 @contextmanager
 def budget(device: torch.device, budget_gib: float | None, estimate: int):
-    """Run training under the budget; raise :class:`OutOfMemory` when it does not fit (module doc)."""
-    if device.type != "cuda":
-        if budget_gib is not None and estimate > budget_gib * GiB:
-            raise OutOfMemory(estimate / GiB, budget_gib, FROM_SHAPES)
-        yield
-        return
+    """Run training under the budget; raise :class:`OutOfMemory` when it does not fit (module doc).
+
+    ``estimate`` (bytes, from shapes) is what an allocation failure on the CPU reports as needed.
+    """
+    if device.type != "cuda" and budget_gib is not None and estimate > budget_gib * GiB:
+        raise OutOfMemory(estimate / GiB, budget_gib, FROM_SHAPES)
     try:
         yield
-    except torch.OutOfMemoryError as err:
+    except RuntimeError as err:
+        if isinstance(err, OutOfMemory) or not out_of_memory(err):
+            raise
+        if device.type != "cuda":
+            raise OutOfMemory(estimate / GiB, budget_gib, FROM_SHAPES) from err
         at_failure = torch.cuda.memory_allocated(device) + _requested(str(err))
         needed = max(torch.cuda.max_memory_allocated(device), at_failure)
         raise OutOfMemory(needed / GiB, budget_gib, FROM_ALLOCATOR) from err

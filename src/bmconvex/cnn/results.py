@@ -31,8 +31,10 @@ def stage_table(records: list[dict]) -> pd.DataFrame:
                 "seconds_per_epoch": sum(e["seconds"] for e in r["epochs"]) / len(r["epochs"]),
                 "seconds": sum(e["seconds"] for e in r["epochs"]),
                 "peak_mem_gb": pd.Series([e["peak_mem_gb"] for e in r["epochs"]], dtype=float).max(),  # NaN: CPU
-                "bound": r["bound"],
+                "bound": r["bound"],  # None (NaN): not computed, for the reason in bound_not_computed
+                "bound_not_computed": r["bound_not_computed"],
                 "device": r["device"],
+                "precision": r["precision"],
             }
         )
     return pd.DataFrame(rows).sort_values(["dataset", "m", "stage"], ignore_index=True)

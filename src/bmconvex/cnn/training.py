@@ -2,8 +2,9 @@
 
 Batches come from :mod:`bmconvex.cnn.loader`; the frozen earlier stages recompute a
 stage's input per batch (the latent of a whole dataset does not fit in memory); the loop keeps
-its statistics on the device and synchronises once per epoch. On a GPU the convs run in bf16
-in channels-last memory (PyTorch's performance tuning guide: the layout of tensor-core convs).
+its statistics on the device and synchronises once per epoch. On a GPU the convs run in the
+precision of :mod:`bmconvex.cnn.precision` (bf16, or fp16 with loss scaling, or fp32) in
+channels-last memory (PyTorch's performance tuning guide: the layout of tensor-core convs).
 cuDNN's autotuner is left off: its trial workspaces would enter the peak memory of Fig. 6 and
 compete with the memory budget.
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 import torch
@@ -22,6 +22,7 @@ from torch import nn
 
 from bmconvex.cnn.loader import DeviceData, batches, crop_and_flip
 from bmconvex.cnn.model import BMStage, ConvexStage, FrozenChain
+from bmconvex.cnn.precision import autocast, grad_scaler, resolve
 from bmconvex.cnn.progress import Progress
 from bmconvex.core.finite import NonFiniteError
 
@@ -38,14 +39,7 @@ class StageSettings:
     lr_step: int
     lr_gamma: float
     augment: bool
-    mixed_precision: bool
-
-
-def autocast(device: torch.device, enabled: bool):
-    """bf16 autocast on the GPU when mixed precision is on (no loss scaling needed)."""
-    if enabled and device.type == "cuda":
-        return torch.autocast("cuda", dtype=torch.bfloat16)
-    return nullcontext()
+    precision: str  # auto, bf16, fp16 or fp32 (bmconvex.cnn.precision)
 
 
 def on_device(module: nn.Module, device: torch.device) -> nn.Module:
@@ -60,7 +54,7 @@ def accuracy(model, chain: FrozenChain, data: DeviceData, x: torch.Tensor, y: to
     model.eval()
     correct = torch.zeros((), device=data.device, dtype=torch.long)
     for idx in batches(len(y), settings.batch_size):
-        with autocast(data.device, settings.mixed_precision):
+        with autocast(data.device, resolve(settings.precision, data.device)):
             logits = model(chain(data.normalise(x[idx])))
         correct += (logits.argmax(1) == y[idx]).sum()
     return correct.item() / len(y)
@@ -90,6 +84,8 @@ def train_stage(
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.SGD(params, lr=settings.lr, momentum=settings.momentum, weight_decay=settings.weight_decay)
     sched = torch.optim.lr_scheduler.StepLR(opt, settings.lr_step, settings.lr_gamma)
+    precision = resolve(settings.precision, device)
+    scaler = grad_scaler(device, precision)
     if device.type == "cuda":
         torch.cuda.reset_peak_memory_stats(device)
     rows = []
@@ -104,13 +100,14 @@ def train_stage(
             x, y = data.train_x[sel], data.train_y[sel]
             if settings.augment:
                 x = crop_and_flip(x, generator)
-            with autocast(device, settings.mixed_precision):
+            with autocast(device, precision):
                 logits = model(chain(data.normalise(x)))
                 loss = F.cross_entropy(logits, y)
                 objective = loss if regulariser is None else loss + regulariser()
             opt.zero_grad(set_to_none=True)
-            objective.backward()
-            opt.step()
+            scaler.scale(objective).backward()
+            scaler.step(opt)  # skipped when a scaled fp16 gradient overflowed
+            scaler.update()
             loss_sum += loss.detach() * len(sel)
             correct += (logits.argmax(1) == y).sum()
             progress.batch()
