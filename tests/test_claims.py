@@ -99,6 +99,19 @@ def test_the_paper_grid_brackets_hold_each_other():
     assert agreement["bm_holds_clarabel"].all() and agreement["clarabel_holds_bm"].all()
 
 
+def test_every_paper_grid_answer_is_certified():
+    """agreement.csv: the answer of each of the 48 solves (the certified solvers' auto: Clarabel for
+    these tiny programs, certified by the project's bracket) has a certified gap <= 1e-6, and the
+    record says which solver gave it and why."""
+    agreement = pd.read_csv(CERTIFY / "agreement.csv")
+    assert len(agreement) == 48 and (agreement["status"] == "certified").all()
+    assert (agreement["certified_gap"] <= 1e-6).all()
+    assert set(agreement["solver"]) <= {"CLARABEL_DIRECT", "BM_CERTIFIED"} and agreement["why"].str.len().gt(0).all()
+    for solver, prefix in (("CLARABEL_DIRECT", "clarabel"), ("BM_CERTIFIED", "bm")):  # the answer is that solver's
+        picked = agreement[agreement["solver"] == solver]
+        assert (picked["certified_gap"] == picked[f"{prefix}_certified_gap"]).all()
+
+
 def test_bm_certified_beats_clarabel_by_the_issues_factors():
     """ratio.csv (one process, same data): >= 30x Clarabel direct at n = 3000, >= 100x at the largest n."""
     ratio = pd.read_csv(CERTIFY / "ratio.csv")
