@@ -19,4 +19,9 @@ with threadpool_limits(snakemake.threads):
     table = agreement_table(build(Agreement, snakemake.params.grid), build(SpiralData, snakemake.params.data))
 table.to_csv(snakemake.output.table, index=False)
 Path(snakemake.output.markdown).write_text(agreement_markdown(table))
-log.info("%d solves, %d certified by BM", len(table), int((table["bm_status"] == "certified").sum()))
+log.info(
+    "%d solves: %d answers certified (auto), %d by BM within its budget",
+    len(table),
+    int((table["status"] == "certified").sum()),
+    int((table["bm_status"] == "certified").sum()),
+)

@@ -99,6 +99,19 @@ def test_the_paper_grid_brackets_hold_each_other():
     assert agreement["bm_holds_clarabel"].all() and agreement["clarabel_holds_bm"].all()
 
 
+def test_every_paper_grid_answer_is_certified():
+    """agreement.csv: the answer of each of the 48 solves (the certified solvers' auto: Clarabel for
+    these tiny programs, certified by the project's bracket) has a certified gap <= 1e-6, and the
+    record says which solver gave it and why."""
+    agreement = pd.read_csv(CERTIFY / "agreement.csv")
+    assert len(agreement) == 48 and (agreement["status"] == "certified").all()
+    assert (agreement["certified_gap"] <= 1e-6).all()
+    assert set(agreement["solver"]) <= {"CLARABEL_DIRECT", "BM_CERTIFIED"} and agreement["why"].str.len().gt(0).all()
+    for solver, prefix in (("CLARABEL_DIRECT", "clarabel"), ("BM_CERTIFIED", "bm")):  # the answer is that solver's
+        picked = agreement[agreement["solver"] == solver]
+        assert (picked["certified_gap"] == picked[f"{prefix}_certified_gap"]).all()
+
+
 def test_bm_certified_beats_clarabel_by_the_issues_factors():
     """ratio.csv (one process, same data): >= 30x Clarabel direct at n = 3000, >= 100x at the largest n."""
     ratio = pd.read_csv(CERTIFY / "ratio.csv")
@@ -118,3 +131,20 @@ def test_fashion_mnist_at_n_10000_is_certified_on_a_cpu():
     assert record["p_lower"] <= record["p_upper"]
     assert record["certified_gap"] == pytest.approx((record["p_upper"] - record["p_lower"]) / record["p_lower"])
     assert record["certified_gap"] <= 1e-6
+
+
+def test_the_fashion_mnist_levers_are_side_by_side_on_the_same_program():
+    """fashion_levers*.csv (benchmarks/certify.py --dataset fashion_mnist, two runs): every lever on the same
+    program, each bracket holding the same optimum; float32 evaluations need more evaluations per iteration,
+    and no lever needs fewer evaluations than the default."""
+    for name in ("fashion_levers.csv", "fashion_levers_loaded.csv"):
+        levers = pd.read_csv(CERTIFY / name).set_index("solver")
+        assert levers[["n", "P"]].drop_duplicates().shape[0] == 1 and len(levers) == 4
+        assert (levers["p_lower"] <= levers["p_upper"]).all()
+        assert levers["p_lower"].max() <= levers["p_upper"].min()  # one p* inside every bracket
+        assert (levers.loc[levers["status"] == "certified", "certified_gap"] <= 1e-6).all()
+        baseline, fp32 = levers.loc["BM_CERTIFIED (float64, 1 thread)"], levers.loc["BM float32 evaluations"]
+        assert baseline["status"] == "certified"
+        assert fp32["evaluations"] / fp32["iterations"] > 3 * baseline["evaluations"] / baseline["iterations"]
+        assert (levers.loc[levers["status"] == "certified", "evaluations"] >= baseline["evaluations"]).all()
+    assert (pd.read_csv(CERTIFY / "fashion_levers.csv")["status"] == "certified").all()

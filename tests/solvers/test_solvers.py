@@ -91,3 +91,19 @@ def test_direct_conic_path_matches_cvxpy(spiral_problem, beta):
     direct, via_cvxpy = clarabel_direct.solve(pr, 1e-10), cvxpy_path.solve(pr, "CLARABEL", 1e-10)
     assert abs(relative_gap(direct.p_star, via_cvxpy.p_star)) < 1e-7
     assert direct.certified_gap < 1e-7 and via_cvxpy.certified_gap < 1e-7
+
+
+def test_at_c_1_the_second_order_cone_form_equals_the_psd_form(spiral_problem):
+    """c = 1: ||Z_j||_* of a d x 1 block is its 2-norm; the SOC program has the PSD program's optimum (issue 20, 7a)."""
+    pr = GatedReLUProblem(spiral_problem.X, spiral_problem.Y[:, :1], spiral_problem.D, beta=1e-3)
+    sizes = {cone: clarabel_direct.conic_data(pr, cone)[2].shape[1] for cone in ("psd", "soc")}
+    assert sizes == {"psd": pr.P * 6 + pr.n, "soc": pr.P * 3 + pr.n}  # d = 2: svec of order 3 against (t, z)
+    psd, soc = clarabel_direct.solve(pr, 1e-10, cone="psd"), clarabel_direct.solve(pr, 1e-10)
+    via_cvxpy = cvxpy_path.solve(pr, "CLARABEL", 1e-10)
+    for sol in (soc, via_cvxpy):
+        assert sol.certified_gap < 1e-8
+        assert sol.p_star == pytest.approx(psd.p_star, rel=1e-8)
+        np.testing.assert_allclose(sol.Z, psd.Z, atol=1e-5)
+    assert np.count_nonzero(np.linalg.norm(psd.Z, axis=(1, 2)) > 1e-6) > 1, "several patterns must be active"
+    with pytest.raises(ValueError, match="'soc' only at c = 1"):
+        clarabel_direct.conic_data(spiral_problem, "soc")

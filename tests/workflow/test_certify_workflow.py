@@ -59,5 +59,6 @@ def test_figure_and_tables(run):
     assert "BM_CERTIFIED" in markdown and "budget (" in markdown  # the Fashion-MNIST rows show how they ended
     agreement = pd.read_csv(workdir / "results" / "certify" / "agreement.csv")
     assert len(agreement) == 4 and (agreement["bm_status"] == "certified").all()
+    assert (agreement["status"] == "certified").all() and (agreement["certified_gap"] <= 1e-6).all()
     assert (agreement["bm_holds_clarabel"] & agreement["clarabel_holds_bm"]).all()
     assert (agreement["rel_diff"].abs() <= 2e-6).all()

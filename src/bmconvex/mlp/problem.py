@@ -11,6 +11,8 @@ Stacked shapes: D (P, n), Z (P, d, c), U (P, d, m), V (P, c, m).
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 
 from bmconvex.mlp import arrangements, spiral
@@ -21,8 +23,10 @@ LOSS_SCALINGS = ("mean", "sum")
 class GatedReLUProblem:
     """Data X, targets Y, patterns D_j and beta of programs (5) and (18).
 
-    The n x (P d) matrix M = [D_1 X, ..., D_P X] is formed once, so that
-    sum_j D_j X Z_j = M vec(Z) and the gradients w.r.t. all Z_j are one product M^T grad F.
+    The n x (P d) matrix M = [D_1 X, ..., D_P X] (sum_j D_j X Z_j = M vec(Z), and the gradients
+    w.r.t. all Z_j are one product M^T grad F) is formed on first use only, by the paths that read
+    it (GD training, :meth:`predict`, the interior-point solvers): the certified solvers never do,
+    and at Fashion-MNIST sizes it would not fit in memory (7.5 GB at n = 12 000, d = 784, P = 100).
     """
 
     def __init__(self, X, Y, D, beta: float, loss_scaling: str = "mean"):
@@ -39,8 +43,12 @@ class GatedReLUProblem:
         self.c = self.Y.shape[1]
         self.P = self.D.shape[0]
         self.s = 1.0 / self.n if loss_scaling == "mean" else 1.0
+
+    @cached_property
+    def M(self) -> np.ndarray:
+        """M = [D_1 X, ..., D_P X], (n, P d), formed once on first use."""
         DX = self.D[:, :, None] * self.X[None, :, :]  # (P, n, d): D_j X
-        self.M = np.ascontiguousarray(DX.transpose(1, 0, 2).reshape(self.n, self.P * self.d))
+        return np.ascontiguousarray(DX.transpose(1, 0, 2).reshape(self.n, self.P * self.d))
 
     # --- the loss F and its gradient -------------------------------------------------------
     def predict(self, Z: np.ndarray) -> np.ndarray:

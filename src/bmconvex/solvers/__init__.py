@@ -7,6 +7,9 @@
 certified relative gap they must reach (:mod:`.certified`). Every solver returns
 a :class:`ConvexSolution` whose p* carries its own certified lower bound, or raises
 :class:`SolverError`: an uncertified value is never returned as the optimum.
+
+:mod:`.auto` is a different choice, among the *certified* answers: Clarabel direct for a tiny
+conic program, BM_CERTIFIED otherwise, by the program's size (the certify agreement target).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bmconvex.solvers.bracket import Bracket, certify
-from bmconvex.solvers.lbfgs import default_memory, run_lbfgs
+from bmconvex.solvers.lbfgs import block_scaling, default_memory
 from bmconvex.solvers.newton import fits, polish
 from bmconvex.solvers.rank import balance, grow
 
@@ -48,6 +48,9 @@ class BMSettings:
     newton_below: float | None = None
     max_iterations: int = 200_000
     max_seconds: float = math.inf
+    # eta > 0: L-BFGS's initial scaling per block, (V_j^T V_j + eta I)^{-1} for U_j and (U_j^T U_j + eta I)^{-1}
+    # for V_j, fixed at the start of each round (:func:`.lbfgs.block_scaling`); 0: identity (SciPy's).
+    precondition: float = 0.0
 
     @property
     def newton_gap(self) -> float:
@@ -110,14 +113,12 @@ def lbfgs_round(operator, U, V, active, beta: float, settings: BMSettings, resul
         stalled = len(gaps) > settings.stall_checks and gap > 0.5 * gaps[-1 - settings.stall_checks]
         return gap <= target or stalled or elapsed > settings.max_seconds
 
-    return run_lbfgs(
-        lambda Ua, Va: operator.bm_value_grad(Ua, Va, beta),
-        U[active],
-        V[active],
+    value_grad = lambda Ua, Va: operator.bm_value_grad(Ua, Va, beta)  # noqa: E731
+    run = block_scaling(value_grad, checkpoint, U[active], V[active], settings.precondition)
+    return run(
         settings.memory or default_memory(operator),
         settings.max_iterations - result.iterations,
         settings.check_every,
-        checkpoint,
         start + settings.max_seconds,
     )
 

@@ -49,6 +49,9 @@ def solve(problem: GatedReLUProblem, solver: str, tolerance: float, **options) -
     P, d, c = problem.P, problem.d, problem.c
     W = cp.Variable((P * d, c))  # rows j d ... (j + 1) d - 1 hold Z_j
     fit = 0.5 * problem.s * cp.sum_squares(problem.M @ W - problem.Y)
-    reg = cp.sum(cp.hstack([cp.normNuc(W[j * d : (j + 1) * d, :]) for j in range(P)]))
+    if c == 1:  # the nuclear norm of a d x 1 block is its 2-norm: a second-order cone, not a PSD one
+        reg = cp.sum(cp.hstack([cp.norm(W[j * d : (j + 1) * d, 0], 2) for j in range(P)]))
+    else:
+        reg = cp.sum(cp.hstack([cp.normNuc(W[j * d : (j + 1) * d, :]) for j in range(P)]))
     seconds = run(cp.Problem(cp.Minimize(fit + problem.beta * reg)), solver, tolerance, **options)
     return certified_solution(problem, np.asarray(W.value).reshape(P, d, c), solver, tolerance, seconds)

@@ -77,3 +77,34 @@ def run_lbfgs(
     with threadpool_limits(limits=1, user_api="blas"):
         result = minimize(fun, x0, jac=True, method="L-BFGS-B", callback=callback, options=options)
     return Run(*unpack(result.x), count["iterations"], int(result.nfev), count["stopped"])
+
+
+def block_scaling(value_grad: Callable, checkpoint: Callable, U: np.ndarray, V: np.ndarray, eta: float) -> Callable:
+    """L-BFGS from (U, V) with the initial scaling (V_j^T V_j + eta I)^{-1} on U_j and (U_j^T U_j + eta I)^{-1}
+    on V_j (the diagonal blocks of the Gauss-Newton matrix of (18) without the data's X^T D_j X), as a
+    change of variables fixed at (U, V): U_j = U~_j R_j, R_j = (V_j^T V_j + eta I)^{-1/2} (likewise V_j),
+    so that L-BFGS-B's identity start in (U~, V~) is that scaling in (U, V). eta = 0: no scaling.
+
+    Returns run(memory, max_iterations, check_every, deadline) -> :class:`Run` in the original variables.
+    """
+    if eta <= 0:
+        return lambda memory, iterations, every, deadline: run_lbfgs(
+            value_grad, U, V, memory, iterations, every, checkpoint, deadline
+        )
+
+    def root(F):  # (F_j^T F_j + eta I)^{-1/2} per block, and its inverse
+        w, Q = np.linalg.eigh(F.transpose(0, 2, 1) @ F + eta * np.eye(F.shape[2]))
+        return (Q / np.sqrt(w)[:, None, :]) @ Q.transpose(0, 2, 1), (Q * np.sqrt(w)[:, None, :]) @ Q.transpose(0, 2, 1)
+
+    (R, R_inv), (S, S_inv) = root(V), root(U)
+
+    def scaled_value_grad(Ut, Vt):
+        f, gU, gV = value_grad(Ut @ R, Vt @ S)
+        return f, gU @ R, gV @ S
+
+    def run(memory, max_iterations, check_every, deadline):
+        done = lambda Ut, Vt, iterations: checkpoint(Ut @ R, Vt @ S, iterations)  # noqa: E731
+        r = run_lbfgs(scaled_value_grad, U @ R_inv, V @ S_inv, memory, max_iterations, check_every, done, deadline)
+        return Run(r.U @ R, r.V @ S, r.iterations, r.evaluations, r.stopped_by_checkpoint)
+
+    return run
