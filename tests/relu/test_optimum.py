@@ -1,7 +1,6 @@
 """p* of (3): the SDP's norm identity, the c = 1 SOCP, the certified bracket and its invariants."""
 
 import numpy as np
-import pandas as pd
 import pytest
 from relu_cases import relu_problem
 
@@ -80,4 +79,3 @@ def test_invariant_check_fails_on_a_corrupted_p_star(case):
             gaps.check_invariants(table.assign(p_star=corrupt), 1e-6)
     with pytest.raises(InvariantError):
         gaps.check_invariants(table.assign(p_star=np.nan), 1e-6)
-    assert isinstance(gaps.per_beta(table), pd.DataFrame)

@@ -10,6 +10,7 @@ K_j h_j >= 0. Every quantity here is closed form; :mod:`bmconvex.relu.sigma` che
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -33,6 +34,11 @@ class Wedges:
     @property
     def k_b(self) -> np.ndarray:
         return np.column_stack([self.e_b[:, 1], -self.e_b[:, 0]])  # e_b turned -90 degrees
+
+    @cached_property
+    def _components(self) -> tuple[np.ndarray, ...]:
+        """e_a and e_b as four (P, 1) columns, for the projection's broadcasts."""
+        return tuple(np.ascontiguousarray(col[:, None]) for col in (*self.e_a.T, *self.e_b.T))
 
     @property
     def P(self) -> int:
@@ -63,14 +69,21 @@ class Wedges:
         return out
 
     def project_into(self, U: np.ndarray, out: np.ndarray) -> None:
-        """:meth:`project` writing into ``out`` (may be U itself): the step of projected GD on (19)."""
-        ta = np.maximum(np.einsum("pd,pdm->pm", self.e_a, U), 0.0)
-        tb = np.maximum(np.einsum("pd,pdm->pm", self.e_b, U), 0.0)
-        Pa = self.e_a[:, :, None] * ta[:, None, :]
-        Pb = self.e_b[:, :, None] * tb[:, None, :]
-        nearer_a = np.sum((U - Pa) ** 2, axis=1) <= np.sum((U - Pb) ** 2, axis=1)
-        edge = np.where(nearer_a[:, None, :], Pa, Pb)
-        np.copyto(out, np.where(self.contains(U)[:, None, :], U, edge))
+        """:meth:`project` writing into ``out`` (may be U itself): the step of projected GD on (19).
+
+        Outside the wedge the nearer edge projection is the one with the larger max(e^T u, 0)
+        (||u - t e||^2 = ||u||^2 - t^2 for t = e^T u > 0). Component-wise arithmetic on (P, m)
+        arrays: it runs after every GD step.
+        """
+        u0, u1 = U[:, 0, :], U[:, 1, :]
+        a0, a1, b0, b1 = self._components
+        ta = np.maximum(a0 * u0 + a1 * u1, 0.0)
+        tb = np.maximum(b0 * u0 + b1 * u1, 0.0)
+        inside = (a0 * u1 - a1 * u0 >= 0) & (b1 * u0 - b0 * u1 >= 0)  # k_a^T u >= 0, k_b^T u >= 0
+        on_a = ta >= tb
+        t = np.where(on_a, ta, tb)
+        out[:, 0, :] = np.where(inside, u0, t * np.where(on_a, a0, b0))
+        out[:, 1, :] = np.where(inside, u1, t * np.where(on_a, a1, b1))
 
 
 def wedges(X: np.ndarray, D: np.ndarray, H: np.ndarray) -> Wedges:

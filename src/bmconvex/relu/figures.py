@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from bmconvex.mlp.figures import gap_figure  # noqa: E402
-from bmconvex.relu.gaps import ratios  # noqa: E402
+from bmconvex.relu.gaps import summary  # noqa: E402
 
 MODEL = "BM ReLU MLP (19), projected GD"
 
@@ -25,12 +25,13 @@ def relu_gap_figure(table: pd.DataFrame, ns: list[int]) -> plt.Figure:
 
 def ratio_figure(table: pd.DataFrame) -> plt.Figure:
     """p*(3) / p*(5) against beta, one line per n: mean over seeds, band from min to max."""
-    stats = ratios(table)
+    stats = summary(table)
+    stats = stats[stats["n"] != "all"]
     fig, ax = plt.subplots(figsize=(5.0, 3.6))
     for i, (n, rows) in enumerate(stats.groupby("n")):
         color = f"C{i}"
-        ax.fill_between(rows["beta"], rows["min"], rows["max"], color=color, alpha=0.2, lw=0)
-        ax.plot(rows["beta"], rows["mean"], color=color, marker="o", label=f"n = {n}")
+        ax.fill_between(rows["beta"], rows["ratio_min"], rows["ratio_max"], color=color, alpha=0.2, lw=0)
+        ax.plot(rows["beta"], rows["ratio_mean"], color=color, marker="o", label=f"n = {n}")
     ax.axhline(1.0, color="0.4", ls=":", lw=1)
     ax.set(xscale="log", xlabel=r"$\beta$", ylabel="p*(3) / p*(5)")
     ax.set_title(

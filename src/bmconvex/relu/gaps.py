@@ -69,32 +69,26 @@ def bound_violations(table: pd.DataFrame) -> pd.DataFrame:
     return table.loc[table["rel_gap"] > table["rel_gap_bound"], cols]
 
 
-def per_beta(table: pd.DataFrame) -> pd.DataFrame:
-    """Medians over every (n, m, seed) per beta: the gap, the bound, the certified gap and p*(3) / p*(5)."""
-    out = table.assign(ratio=table["p_star"] / table["p_star_gated"])
-    stats = out.groupby("beta")[["rel_gap", "rel_gap_bound", "certified_gap", "ratio"]].median()
-    stats.columns = [f"median_{col}" for col in stats.columns]
-    return stats.reset_index()
-
-
-def ratios(table: pd.DataFrame) -> pd.DataFrame:
-    """p*(3) / p*(5) per (n, beta): mean, min and max over seeds (one row per case, not per run)."""
+def _stats(table: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """p*(3) / p*(5) over the cases (mean, min, max) and the medians over the runs of each group."""
     cases = table.drop_duplicates(CASE)
-    cases = cases.assign(ratio=cases["p_star"] / cases["p_star_gated"])
-    stats = cases.groupby(["n", "beta"])["ratio"].agg(["mean", "min", "max"])
-    return stats.reset_index()
+    ratio = (cases["p_star"] / cases["p_star_gated"]).groupby([cases[k] for k in by]).agg(["mean", "min", "max"])
+    ratio.columns = [f"ratio_{col}" for col in ratio.columns]
+    medians = table.groupby(by)[["rel_gap", "rel_gap_bound", "certified_gap"]].median()
+    medians.columns = [f"median_{col}" for col in medians.columns]
+    return ratio.join(medians).reset_index()
+
+
+def summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per (n, beta), then per beta over every n (n = "all"): p*(3) / p*(5) (mean, min, max over
+    cases) and the medians over runs (m, seed) of the actual gap, Thm 3.4's bound and the certified gap."""
+    per_beta = _stats(table, ["beta"]).assign(n="all")
+    out = pd.concat([_stats(table, ["n", "beta"]).astype({"n": object}), per_beta], ignore_index=True)
+    return out[["n", *[c for c in out.columns if c != "n"]]]
 
 
 def markdown_table(table: pd.DataFrame) -> str:
-    """p*(3) / p*(5) per (n, beta) and the medians per beta, as Markdown."""
-    r = ratios(table)
-    r["beta"] = r["beta"].map("{:g}".format)
-    b = per_beta(table)
-    b["beta"] = b["beta"].map("{:g}".format)
-    return (
-        "p*(3) / p*(5) per (n, beta): mean, min, max over seeds\n\n"
-        + r.to_markdown(index=False, floatfmt=".4g")
-        + "\n\nMedians per beta over every (n, m, seed)\n\n"
-        + b.to_markdown(index=False, floatfmt=".3g")
-        + "\n"
-    )
+    """The summary as one Markdown table."""
+    out = summary(table)
+    out["beta"] = out["beta"].map("{:g}".format)
+    return out.to_markdown(index=False, floatfmt=".4g") + "\n"
