@@ -7,9 +7,12 @@ from relu_cases import relu_problem
 from bmconvex import solvers
 from bmconvex.core.certificate import InvariantError
 from bmconvex.core.gd import Divergence, GDSettings
+from bmconvex.mlp.arrangements import sample_arrangement
 from bmconvex.mlp.problem import GatedReLUProblem
+from bmconvex.mlp.spiral import make_spiral
 from bmconvex.relu import gaps
-from bmconvex.relu.optimum import certified_optimum
+from bmconvex.relu.optimum import certified_optimum, certified_optimum_c1
+from bmconvex.relu.problem import ReLUProblem
 from bmconvex.relu.sdp import quasi_nuclear_norm, sdp, socp_c1
 from bmconvex.relu.training import run_bm
 
@@ -35,11 +38,25 @@ def test_sdp_gives_the_quasi_nuclear_norm(Z, norm):
 def test_c1_socp_equals_the_d2_sdp():
     """At c = 1 and d = 2 the cone-constrained group lasso (SOCP) and the SDP give the same p* of (3)."""
     problem = relu_problem(15, 10, 1e-2, binary=True)
-    p_socp, _, _ = socp_c1(problem, 1e-9)
+    p_socp, _, _, _ = socp_c1(problem, 1e-9)
     p_sdp, _, _ = sdp(problem, 1e-9)
     certified = certified_optimum(problem, 1e-7, 1e-9, 20)
     assert p_socp == pytest.approx(p_sdp, rel=1e-6)
     assert certified["p_star_lower"] * (1 - 1e-7) <= p_socp <= certified["p_star"] * (1 + 1e-7)
+    c1 = certified_optimum_c1(problem, 1e-6, 1e-9)
+    assert c1["p_star_lower"] <= certified["p_star"] * (1 + 1e-9) and certified["p_star_lower"] <= c1["p_star"]
+
+
+def test_c1_in_three_dimensions_is_certified():
+    """c = 1, d = 3 (two spiral arms and a bias column): the SOCP bracketed by NNLS sigma to 1e-6."""
+    data = make_spiral(30, noise=0.2, seed=0)
+    arms = data.y < 2
+    X = np.column_stack([data.X[arms], np.ones(arms.sum())])
+    arrangement = sample_arrangement(X, 30, np.random.default_rng(0))
+    problem = ReLUProblem(X, (data.y[arms] == 0).astype(float)[:, None], arrangement.D, arrangement.H, 1e-2)
+    assert problem.wedges is None and problem.d == 3
+    c1 = certified_optimum_c1(problem, 1e-6, 1e-9)
+    assert 0 <= c1["bracket"] <= 1e-6 and c1["p_star"] == pytest.approx(c1["p_star_socp"], rel=1e-6)
 
 
 @pytest.fixture(scope="module")

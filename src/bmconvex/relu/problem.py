@@ -37,7 +37,8 @@ class ReLUProblem:
         self.c, self.P = self.Y.shape[1], self.D.shape[0]
         self.s = LOSS_SCALINGS[loss_scaling](self.n)
         self.K = cone_matrices(self.X, self.D)
-        self.wedges = wedges(self.X, self.D, np.asarray(H, dtype=float))
+        # The wedges (closed-form sigma_j and projection) exist at d = 2; in any d, c = 1 uses NNLS.
+        self.wedges = wedges(self.X, self.D, np.asarray(H, dtype=float)) if self.d == 2 else None
         DX = self.D[:, :, None] * self.X[None, :, :]  # (P, n, d): D_j X
         self.M = np.ascontiguousarray(DX.transpose(1, 0, 2).reshape(self.n, self.P * self.d))
 

@@ -69,8 +69,8 @@ def sdp(problem: ReLUProblem, tolerance: float) -> tuple[float | None, str, np.n
     return float(program.value), program.status, np.stack([M.value for M in blocks])
 
 
-def socp_c1(problem: ReLUProblem, tolerance: float) -> tuple[float, str, np.ndarray]:
-    """Program (3) at c = 1 in any d: the cone-constrained group lasso; its value, status and Z (P, d, 1)."""
+def socp_c1(problem: ReLUProblem, tolerance: float) -> tuple[float, str, np.ndarray, np.ndarray]:
+    """Program (3) at c = 1 in any d: the cone-constrained group lasso; its value, status and v, w (P, d)."""
     if problem.c != 1:
         raise ValueError(f"the SOCP form of (3) needs c = 1, got c = {problem.c}")
     v = cp.Variable((problem.P, problem.d))
@@ -81,4 +81,4 @@ def socp_c1(problem: ReLUProblem, tolerance: float) -> tuple[float, str, np.ndar
     fit = 0.5 * problem.s * cp.sum_squares(problem.M @ Z - problem.Y)
     penalty = cp.sum(cp.norm(v, 2, axis=1)) + cp.sum(cp.norm(w, 2, axis=1))
     program = solve(fit + problem.beta * penalty, constraints, tolerance)
-    return float(program.value), program.status, (v.value - w.value)[:, :, None]
+    return float(program.value), program.status, v.value, w.value
