@@ -1,13 +1,16 @@
 """Program (3) at d = 2 as an SDP, and (3) at c = 1 as an SOCP (CVXPY + Clarabel).
 
-d = 2: the rank-ones u u^T with u in a wedge C (edge normals k_a, k_b) are, up to sign, the PSD
-2 x 2 matrices A with k_a^T A k_b >= 0 (in the basis of the edge rays such an A is doubly
-non-negative, and a 2 x 2 doubly non-negative matrix is completely positive). Hence
+d = 2: every decomposition Z = sum_k u_k v_k^T with u_k in a wedge C (inward edge normals k_a, k_b)
+gives M = sum_k [u_k; v_k][u_k; v_k]^T (scaled to ||u_k|| = ||v_k||) with tr(M) / 2 = sum_k ||u_k|| ||v_k||
+and k_a^T A k_b = sum_k (k_a^T u_k)(k_b^T u_k) >= 0, so
 
-    ||Z||_{*,K} = min tr(M) / 2  s.t.  M = [[A, Z], [Z^T, B]] PSD,  k_a^T A k_b >= 0,
+    ||Z||_{*,K} >= min tr(M) / 2  s.t.  M = [[A, Z], [Z^T, B]] PSD,  k_a^T A k_b >= 0,
 
-and (3) is one SDP with a (2 + c) x (2 + c) block per pattern. Its value alone is not trusted
-(:mod:`bmconvex.relu.optimum` certifies it): Clarabel may stop at ``optimal_inaccurate``.
+and at d = 2 the two are equal (the cone of u u^T, u in C, is {A PSD : k_a^T A k_b >= 0}: in the
+basis of the edge rays a 2 x 2 doubly non-negative matrix is completely positive; two neurons per
+pattern suffice). Program (3) is then one SDP with a (2 + c) x (2 + c) block per pattern. Nothing
+here relies on that equality: :mod:`bmconvex.relu.optimum` certifies p* from an explicit network and
+the dual, and uses the SDP only for directions (Clarabel may stop at ``optimal_inaccurate``).
 
 c = 1, any d: Z_j = v_j - w_j with v_j, w_j in C_j and penalty beta (||v_j|| + ||w_j||)
 (Pilanci and Ergen 2020), a cone-constrained group lasso.
