@@ -17,7 +17,7 @@ $(BIN)/.installed: pyproject.toml envs/constraints.txt
 setup: $(BIN)/.installed
 
 reproduce: setup
-	$(BIN)/snakemake --cores $(CORES) all theory
+	$(BIN)/snakemake --cores $(CORES) all theory relu
 
 lint: setup
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@
 #   snakemake cnn        # the CNN experiment (GPU)
 #   snakemake theory     # the remaining theorems (docs/theory)
 #   snakemake certify    # BM as a certified solver (not in all; docs/certify)
+#   snakemake relu       # the ReLU MLP (3)/(19) against its exact optimum (docs/relu)
 from pathlib import Path
 
 from snakemake.utils import min_version
@@ -25,6 +26,7 @@ include: "rules/spiral.smk"
 include: "rules/cnn.smk"
 include: "rules/certify.smk"
 include: "rules/theory.smk"
+include: "rules/relu.smk"
 include: "rules/report.smk"
 
 

@@ -261,3 +261,52 @@ check_records(
     + sweep_curvature_records(None)
     + certify_records()
 )
+
+
+# --- relu: the ReLU MLP (3)/(19) on the spiral's data and arrangements (rules/relu.smk) ---
+RELU = CFG.relu
+
+
+def relu_bm_records(wildcards):
+    return expand(
+        "results/relu/bm/n{n}_beta{beta}_m{m}_seed{seed}.json",
+        n=RELU.n,
+        beta=map(beta_label, RELU.beta),
+        m=RELU.m,
+        seed=RELU.seeds,
+    )
+
+
+def relu_convex_records(wildcards):
+    return expand(
+        "results/relu/convex/n{n}_beta{beta}_seed{seed}.json",
+        n=RELU.n,
+        beta=map(beta_label, RELU.beta),
+        seed=RELU.seeds,
+    )
+
+
+def relu_gated_records(wildcards):
+    """p* of the gated program (5) on the same (n, beta, seed): made by rule spiral_convex."""
+    return expand(
+        "results/spiral/convex/n{n}_beta{beta}_seed{seed}.json",
+        n=RELU.n,
+        beta=map(beta_label, RELU.beta),
+        seed=RELU.seeds,
+    )
+
+
+def relu_targets():
+    targets = [
+        f"results/figures/relu_fig2_gap_n{RELU.fig2_n}.pdf",
+        "results/figures/relu_pstar_ratio.pdf",
+        "results/tables/relu_summary.md",
+        "results/report/relu/gaps.html",
+        "results/report/relu/summary.html",
+    ]
+    if RELU.fig4_ns:
+        targets.append("results/figures/relu_fig4_gap_small_n.pdf")
+    return targets
+
+
+check_records(relu_bm_records(None) + relu_convex_records(None))

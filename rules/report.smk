@@ -8,6 +8,7 @@ localrules:
     cnn_report_tables,
     theory_report_tables,
     certify_report_tables,
+    relu_report_tables,
 
 
 rule spiral_report_tables:
@@ -126,6 +127,38 @@ rule certify_report_tables:
         "results/logs/report/certify_tables.log",
     benchmark:
         "results/benchmarks/report/certify_tables.tsv"
+    conda:
+        "../envs/spiral.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        code=code("report_tables.py"),
+    script:
+        "../scripts/report_tables.py"
+
+
+rule relu_report_tables:
+    """The ReLU gap table (every run) and its summary (p*(3) / p*(5), medians per beta) as HTML pages."""
+    input:
+        gaps=rules.relu_gaps.output.table,
+        summary=rules.relu_table.output.markdown,
+    output:
+        gaps=report(
+            "results/report/relu/gaps.html",
+            caption="../workflow/report/relu_gaps.rst",
+            category="ReLU MLP",
+        ),
+        summary=report(
+            "results/report/relu/summary.html",
+            caption="../workflow/report/relu_table.rst",
+            category="ReLU MLP",
+        ),
+    log:
+        "results/logs/report/relu_tables.log",
+    benchmark:
+        "results/benchmarks/report/relu_tables.tsv"
     conda:
         "../envs/spiral.yaml"
     threads: 1

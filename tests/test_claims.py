@@ -148,3 +148,35 @@ def test_the_fashion_mnist_levers_are_side_by_side_on_the_same_program():
         assert fp32["evaluations"] / fp32["iterations"] > 3 * baseline["evaluations"] / baseline["iterations"]
         assert (levers.loc[levers["status"] == "certified", "evaluations"] >= baseline["evaluations"]).all()
     assert (pd.read_csv(CERTIFY / "fashion_levers.csv")["status"] == "certified").all()
+
+
+# --- The ReLU MLP (beyond the paper): docs/relu/gaps.csv, the default grid of `snakemake relu` ---
+RELU_GAPS = ROOT / "docs" / "relu" / "gaps.csv"
+
+
+@pytest.fixture(scope="module")
+def relu_gaps():
+    return pd.read_csv(RELU_GAPS)
+
+
+def test_relu_every_p_star_is_certified_and_between_the_bounds(relu_gaps):
+    """144 runs on the paper's grid; every p* of (3) bracketed to 1e-7; d_hat <= p* <= p_hat; p*(5) <= p*(3)."""
+    assert len(relu_gaps) == 144 and relu_gaps.drop_duplicates(["n", "beta", "seed"]).shape[0] == 48
+    assert ((relu_gaps["p_star"] - relu_gaps["p_star_lower"]) / relu_gaps["p_star_lower"]).max() <= 1e-7
+    assert (relu_gaps["d_hat"] <= relu_gaps["p_star"] * (1 + 1e-6)).all()
+    assert (relu_gaps["p_star"] <= relu_gaps["p_hat"] * (1 + 1e-6)).all()
+    assert (relu_gaps["p_star_gated"] <= relu_gaps["p_star"] * (1 + 1e-6)).all()
+
+
+def test_relu_constraint_costs_most_at_small_beta(relu_gaps):
+    """p*(3) / p*(5) at n = 45: 1.89, 1.49, 1.06, 1.00 for beta = 1e-4 ... 1e-1 (docs/relu)."""
+    n45 = relu_gaps[relu_gaps["n"] == 45].drop_duplicates(["beta", "seed"])
+    ratio = (n45["p_star"] / n45["p_star_gated"]).groupby(n45["beta"]).mean().sort_index()
+    assert ratio.round(2).tolist() == [1.89, 1.49, 1.06, 1.0]
+
+
+def test_relu_gap_is_of_the_gated_order_and_under_the_bound_at_kkt_points(relu_gaps, gaps):
+    """Median gaps per beta within a factor 3 of the gated ones; the bound covers all but one run."""
+    ratio = relu_gaps.groupby("beta")["rel_gap"].median() / gaps.groupby("beta")["rel_gap"].median()
+    assert ratio.between(1 / 3, 3).all()
+    assert (relu_gaps["rel_gap"] > relu_gaps["rel_gap_bound"]).sum() == 1

@@ -16,9 +16,10 @@ from bmconvex.cnn.config import CNNSpec
 from bmconvex.core.finite import non_finite
 from bmconvex.core.specs import ConfigError, build, suggest, validate
 from bmconvex.mlp.config import SpiralSpec
+from bmconvex.relu.config import ReLUSpec
 from bmconvex.theory.config import TheorySpec
 
-SECTIONS = {"spiral": SpiralSpec, "cnn": CNNSpec, "theory": TheorySpec, "certify": CertifySpec}
+SECTIONS = {"spiral": SpiralSpec, "cnn": CNNSpec, "theory": TheorySpec, "certify": CertifySpec, "relu": ReLUSpec}
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class WorkflowConfig:
     cnn: CNNSpec
     theory: TheorySpec
     certify: CertifySpec
+    relu: ReLUSpec
 
 
 def parse(config: dict, schemas: Path) -> WorkflowConfig:

@@ -5,9 +5,10 @@ import pytest
 from conftest import svt
 
 from bmconvex.core.gd import GDSettings, ReduceLROnPlateau
+from bmconvex.core.pattern_fit import init_factors
 from bmconvex.mlp.certificate import bm_certificate
 from bmconvex.mlp.problem import factor_product
-from bmconvex.mlp.training import init_factors, train_gd
+from bmconvex.mlp.training import train_gd
 
 
 def test_gradients_match_finite_differences(spiral_problem):

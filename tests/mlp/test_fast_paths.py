@@ -10,7 +10,8 @@ import pytest
 from reference_autograd import autograd_gd
 
 from bmconvex.core.gd import GDSettings
-from bmconvex.mlp.training import init_factors, train_gd
+from bmconvex.core.pattern_fit import init_factors
+from bmconvex.mlp.training import train_gd
 
 
 @pytest.mark.parametrize("variant", ["literal", "vectorised"])

@@ -5,7 +5,7 @@ import pytest
 from conftest import svt
 
 from bmconvex.core.certificate import thm34_epsilon
-from bmconvex.mlp.training import init_factors
+from bmconvex.core.pattern_fit import init_factors
 from bmconvex.theory.spiral import bm_hessian_vector, curvature, sweep_table
 
 

@@ -95,20 +95,28 @@ class FitAndGrad(Protocol):
 
 
 def train(
-    problem, U: np.ndarray, V: np.ndarray, settings: GDSettings, fit: Callable[..., FitAndGrad], **progress
+    problem,
+    U: np.ndarray,
+    V: np.ndarray,
+    settings: GDSettings,
+    fit: Callable[..., FitAndGrad],
+    project: Callable[[np.ndarray], None] | None = None,
+    **progress,
 ) -> TrainResult:
     """GD on F(U, V) + beta/2 (||U||^2 + ||V||^2) from (U, V) with ``problem.beta``.
 
     U and V become views into one parameter vector theta (and their gradients into one vector g),
     so the regulariser, the momentum and the step are one operation each; ``progress`` is passed
-    to :func:`heavy_ball` (``progress``, ``progress_every``).
+    to :func:`heavy_ball` (``progress``, ``progress_every``). ``project(U)``, when given, maps U
+    onto its feasible set in place after every step (projected GD on the ReLU program (19)).
     """
     theta = np.concatenate([U.ravel(), V.ravel()])
     Uv, Vv = theta[: U.size].reshape(U.shape), theta[U.size :].reshape(V.shape)
     g = np.empty_like(theta)
     gU, gV = g[: U.size].reshape(U.shape), g[U.size :].reshape(V.shape)
     fit_and_grad = fit(problem, Uv, Vv, gU, gV)
-    objective, lrs, seconds = heavy_ball(theta, g, fit_and_grad, problem.beta, settings, **progress)
+    step_hook = None if project is None else lambda: project(Uv)
+    objective, lrs, seconds = heavy_ball(theta, g, fit_and_grad, problem.beta, settings, step_hook, **progress)
     return TrainResult(U=Uv.copy(), V=Vv.copy(), objective=objective, lr=lrs, seconds=seconds)
 
 
@@ -118,6 +126,7 @@ def heavy_ball(
     fit_and_grad: Callable[[], float],
     beta: float,
     settings: GDSettings,
+    after_step: Callable[[], None] | None = None,
     progress: Callable[[int, float, float], None] | None = None,
     progress_every: int = 0,
 ) -> tuple[np.ndarray, np.ndarray, float]:
@@ -145,6 +154,8 @@ def heavy_ball(
             b += tmp
             np.multiply(b, lr, out=tmp)
             theta -= tmp
+            if after_step is not None:
+                after_step()
             objective[epoch] = obj
             lrs[epoch] = lr
             lr = scheduler.step(obj)

@@ -6,11 +6,12 @@ import logging
 from dataclasses import replace
 
 from bmconvex.core.gd import Divergence, DivergenceError, GDSettings, TrainResult
+from bmconvex.core.pattern_fit import init_factors
 from bmconvex.core.ranks import RANK_RTOL, rank_conditions
 from bmconvex.mlp.certificate import bm_certificate
 from bmconvex.mlp.problem import GatedReLUProblem
 from bmconvex.mlp.seeds import INIT_STREAM, rng
-from bmconvex.mlp.training import init_factors, train_gd
+from bmconvex.mlp.training import train_gd
 
 log = logging.getLogger("bmconvex")
 

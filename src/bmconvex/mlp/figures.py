@@ -64,11 +64,12 @@ def _legend(fig: plt.Figure, floor_shown: bool) -> None:
     fig.legend(handles, labels, loc="lower center", ncol=2 if floor_shown else 3, frameon=False)
 
 
-def gap_figure(table: pd.DataFrame, ns: Sequence[int]) -> plt.Figure:
+def gap_figure(table: pd.DataFrame, ns: Sequence[int], model: str = "BM gated-ReLU MLP") -> plt.Figure:
     """Relative gap and bounds against beta, one panel per (n, m): mean marker and line, min-max band over seeds.
 
     Each row (one n) has its own y-range; values at or below FLOOR are drawn on the dotted floor
-    line, a mean there with an open triangle.
+    line, a mean there with an open triangle. ``model`` names the network in the title (the ReLU
+    experiment draws its table of (19) the same way).
     """
     stats = _summary(table[table["n"].isin(ns)])
     ms = sorted(stats.index.get_level_values("m").unique())
@@ -90,7 +91,7 @@ def gap_figure(table: pd.DataFrame, ns: Sequence[int]) -> plt.Figure:
         ax.set_xlabel(r"$\beta$")
     _legend(fig, floor_shown)
     fig.suptitle(
-        f"BM gated-ReLU MLP, spiral data (n = {', '.join(map(str, ns))}): mean and range over seeds\n"
+        f"{model}, spiral data (n = {', '.join(map(str, ns))}): mean and range over seeds\n"
         "the Thm 3.4 bound (wide pale line) equals the certified gap at stationary points; markers dodged in beta",
         fontsize=10,
     )
