@@ -130,7 +130,7 @@ def runs(cluster, tmp_path_factory):
         "cnn": slurm(on_slurm, gres, "cnn", *cnn_tiny, *THREADS),
         "certify": slurm(on_slurm, gres, *map(certify_record, CERTIFY_GPU), "--configfile", str(CERTIFY_TINY)),
         "local_spiral": snakemake(local, "--configfile", str(ROOT / "tests" / "configs" / "tiny.yaml")),
-        "local_cnn": snakemake(local, "cnn", *cnn_tiny),
+        "local_cnn": snakemake(local, "cnn", *cnn_tiny, *THREADS),  # the same threads: the same sums
         "dirs": (on_slurm, local),
     }
 
