@@ -230,7 +230,10 @@ def certify_data(wildcards):
 
 
 def certify_gpu(wildcards):
-    """A GPU for BM_CERTIFIED / FISTA on Fashion-MNIST unless the config says cpu."""
+    """A GPU for BM_CERTIFIED / FISTA on Fashion-MNIST unless the config says cpu.
+
+    profiles/slurm asks SLURM for a GPU for the same (dataset, solver) jobs (certify_solve's `gpu`).
+    """
     solver_on_device = wildcards.solver in ("BM_CERTIFIED", "FISTA")
     gpu = wildcards.dataset == "fashion_mnist" and solver_on_device
     return int(gpu and CERTIFY.device != "cpu")

@@ -4,7 +4,7 @@ import pytest
 
 from bmconvex.certify import data
 from bmconvex.certify.config import CertifyJob
-from bmconvex.certify.jobs import run_job
+from bmconvex.certify.jobs import cap_memory, run_job
 
 
 def job(**changes) -> CertifyJob:
@@ -66,3 +66,17 @@ def test_the_time_cap_is_recorded_as_time_limit():
     j = job(n=30000, P_hat=100, solver="CLARABEL_DIRECT", time_limit_s=1.0)
     record = run_job(j, spiral(j))
     assert record["status"] == "time_limit" and 1.0 <= record["seconds"] < 10.0
+
+
+@pytest.mark.parametrize(("memory_limit_mb", "fraction"), [(4000, 4000 / 81_920), (200_000, 1.0)])
+def test_on_a_gpu_the_cap_is_the_allocator_share_of_the_card(monkeypatch, memory_limit_mb, fraction):
+    """The same key as the CPU's RLIMIT_AS, as a share of an 80 GiB card; only the card's queries are stubbed."""
+    import torch
+
+    calls = []
+    card = type("Properties", (), {"total_memory": 80 * 2**30})
+    monkeypatch.setattr(torch.cuda, "get_device_properties", lambda device: card)
+    monkeypatch.setattr(torch.cuda, "set_per_process_memory_fraction", lambda f, device: calls.append((f, device)))
+    cuda = torch.device("cuda", 0)
+    assert cap_memory(cuda, memory_limit_mb) == {"gpu_memory_limit_mb": fraction * 81_920}
+    assert calls == [(pytest.approx(fraction, rel=1e-15), cuda)]

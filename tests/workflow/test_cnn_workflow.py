@@ -53,3 +53,14 @@ def test_stage_logs_name_the_device_and_show_each_epoch(runs):
     assert "fashion_mnist m = 1 stage 1: epoch 2/2: train loss " in log
     epochs = pd.read_csv(workdir / "results" / "cnn" / "fashion_mnist" / "m1" / "stage1.epochs.csv")
     assert list(epochs["epoch"]) == [1, 2] and epochs["test_acc"].between(0, 1).all()
+
+
+def test_fashion_mnist_alone_at_the_papers_settings(tmp_path):
+    """The preset's command (a dry run of the default config): no CIFAR-10 job, the whole Fashion-MNIST DAG."""
+    preset = ["--configfile", "workflow/presets/cnn_fashion_mnist.yaml"]
+    result = snakemake(copy_workflow(tmp_path), "cnn", "--dry-run", *preset)
+    assert result.returncode == 0, result.stderr[-3000:]
+    # m = 1, 2, 4 x 3 stages, the 3 convex stages, one dataset; cnn_report reads exactly these
+    stages = {"cnn_data": 1, "cnn_stage": 9, "cnn_convex_stage": 3, "cnn_report": 1, "cnn_report_tables": 1, "cnn": 1}
+    assert jobs_run(result) == stages
+    assert "cifar10" not in result.stdout + result.stderr

@@ -1,10 +1,15 @@
 """Profiles are found without flags: a plain `snakemake` uses profiles/default; the SLURM profile replaces it."""
 
+import itertools
+import re
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
+import yaml
 from snakemake.cli import parse_args
+from snakemake.resources import Resource
 from workflow_helpers import ROOT, copy_workflow
 
 TINY_CNN = str(ROOT / "tests" / "configs" / "cnn_tiny.yaml")
@@ -82,3 +87,23 @@ def test_rich_progress_logger_is_installed_and_runs(workdir):
     out = result.stdout + result.stderr
     assert "Workflow start" in out and "Workflow Finished" in out  # the plugin's panels, not Snakemake's own log
     assert "steps (100%) done" not in out
+
+
+def test_slurm_profile_gives_a_gpu_to_exactly_the_fashion_mnist_bm_and_fista_solves(workdir, monkeypatch):
+    """certify_solve's `gpu` as shipped and the `gres:` line its comment gives for GRES-only clusters."""
+    monkeypatch.chdir(workdir)
+    _, args = parse_args(["-n", "--workflow-profile", "profiles/slurm"])
+    text = (workdir / "profiles" / "slurm" / "config.yaml").read_text()
+    documented = yaml.safe_load(re.search(r"""^  #   (gres: "'gpu:1' if .*)$""", text, re.MULTILINE)[1])["gres"]
+    forms = {
+        "gpu": args.set_resources["certify_solve"]["gpu"],
+        "gres": Resource.from_cli_expression("gres", documented),
+    }
+    for dataset, solver in itertools.product(("spiral", "fashion_mnist"), ("BM_CERTIFIED", "FISTA", "CLARABEL")):
+        wildcards = SimpleNamespace(dataset=dataset, solver=solver)
+        asked = {
+            name: form.evaluate(wildcards=wildcards, input=[], attempt=1, threads=1, rulename="r", async_run=None).value
+            for name, form in forms.items()
+        }
+        gpu = dataset == "fashion_mnist" and solver != "CLARABEL"
+        assert asked == ({"gpu": 1, "gres": "gpu:1"} if gpu else {"gpu": 0, "gres": ""}), (dataset, solver)

@@ -6,7 +6,8 @@ go to the cluster in groups (one cluster job runs many of them) and the cheap ru
 The cluster refuses `--gpus` as GRES-only sites do: the profile as shipped (`gpu: 1`) is refused,
 its one-line switch to `gres: "gpu:1"` runs the CNN chain; every job must have gone through sbatch
 (accounting records), exactly the GPU stages with a GPU and CUDA_VISIBLE_DEVICES set, and the
-results must equal a local run's.
+results must equal a local run's. Of the certify solves, exactly the Fashion-MNIST BM_CERTIFIED /
+FISTA ones get a GPU (the profile's switched certify_solve line, as its comment gives it).
 """
 
 import os
@@ -28,11 +29,18 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("apt-get") is None, reason="apt-get is needed to install SLURM"),
 ]
 CLUSTER = ROOT / "workflow" / "cluster" / "local_slurm.sh"
+CERTIFY_TINY = ROOT / "tests" / "configs" / "certify_tiny.yaml"
 # The test node has 2 CPUs: group jobs at most 2 wide, the CNN jobs one CPU per GPU and little memory.
 SLURM = ["--slurm-init-seconds-before-status-checks", "5", "--cores", "2"]
 SMALL_CNN = {"cpus_per_gpu: 4": "cpus_per_gpu: 1", "mem_mb: 32000": "mem_mb: 3000", "mem_mb: 64000": "mem_mb: 3000"}
 THREADS = ["--set-threads", "cnn_stage=1", "cnn_convex_stage=1"]
 GPU_RULES = ("cnn_stage", "cnn_convex_stage")
+CERTIFY_GPU = {  # certify solves (their wildcards, as the plugin names their log folder) -> a GPU?
+    "fashion_mnist_200_5_BM_CERTIFIED": True,
+    "fashion_mnist_200_5_CLARABEL_DIRECT": False,  # same data, an interior-point solver
+    "spiral_150_20_BM_CERTIFIED": False,  # same solver, the spiral
+}
+CERTIFY_SUBMITTED = re.compile(r"submitted with SLURM jobid (\d+) \(log: \S*/rule_certify_solve/(\w+)/")
 BM_GROUP, SOLVE_GROUP = "group:spiral_bm_runs", "group:spiral_solves"
 # Log folders: rule_<rule>/... for a job, group_<group>_<its rules>/ for a group job.
 SUBMITTED = re.compile(
@@ -49,9 +57,18 @@ def slurm_profile(workdir: Path, name: str, gres: bool) -> str:
     if gres:
         assert text.count("    gpu: 1\n") == 1  # one switch for both GPU stages (a YAML anchor)
         text = text.replace("    gpu: 1\n", '    gres: "gpu:1"\n')
+        documented = re.search(r"""^  #   (gres: "'gpu:1' if .*)$""", text, re.MULTILINE)[1]  # certify_solve's
+        text, switched = re.subn(r'^    gpu: "int\(.*\)"$', f"    {documented}", text, flags=re.MULTILINE)
+        assert switched == 1
     (workdir / "profiles" / name).mkdir()
     (workdir / "profiles" / name / "config.yaml").write_text(text)
     return f"profiles/{name}"
+
+
+def certify_record(name: str) -> str:
+    """The record of a certify solve named by its wildcards (dataset_n_P_solver)."""
+    dataset, n, P_hat, solver = re.fullmatch(r"(\w+?)_(\d+)_(\d+)_([A-Z_]+)", name).groups()
+    return f"results/certify/runs/{dataset}/n{n}_P{P_hat}_{solver}.json"
 
 
 def slurm(workdir, profile, *args):
@@ -111,8 +128,9 @@ def runs(cluster, tmp_path_factory):
         "repaired": slurm(on_slurm, as_shipped, "--configfile", "tiny.yaml"),
         "gpus_refused": slurm(on_slurm, as_shipped, stage, *cnn_tiny, *THREADS, "--retries", "0"),
         "cnn": slurm(on_slurm, gres, "cnn", *cnn_tiny, *THREADS),
+        "certify": slurm(on_slurm, gres, *map(certify_record, CERTIFY_GPU), "--configfile", str(CERTIFY_TINY)),
         "local_spiral": snakemake(local, "--configfile", str(ROOT / "tests" / "configs" / "tiny.yaml")),
-        "local_cnn": snakemake(local, "cnn", *cnn_tiny),
+        "local_cnn": snakemake(local, "cnn", *cnn_tiny, *THREADS),  # the same threads: the same sums
         "dirs": (on_slurm, local),
     }
 
@@ -159,6 +177,20 @@ def test_every_job_went_through_sbatch_and_gpu_jobs_got_a_gpu(runs):
     on_slurm, _ = runs["dirs"]
     for log in (on_slurm / "results" / "logs" / "cnn").rglob("stage*.log"):
         assert "CUDA_VISIBLE_DEVICES=0" in log.read_text()
+
+
+def test_exactly_the_fashion_mnist_bm_solves_get_a_gpu(runs):
+    result = runs["certify"]
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = dict(CERTIFY_SUBMITTED.findall(result.stdout + result.stderr))  # SLURM job id -> wildcards
+    table = accounting(found)
+    assert {name: "gres/gpu=1" in table.loc[job, "tres"] for job, name in found.items()} == CERTIFY_GPU
+    assert (table["state"] == "COMPLETED").all()
+    on_slurm, _ = runs["dirs"]
+    for name, visible in (("fashion_mnist/n200_P5_BM_CERTIFIED", 0), ("spiral/n150_P20_BM_CERTIFIED", None)):
+        # (the Fashion-MNIST interior-point job may hit its 5 s cap before it logs its device)
+        log = on_slurm / "results" / "logs" / "certify" / f"{name}.log"
+        assert f"CUDA_VISIBLE_DEVICES={visible}" in log.read_text()
 
 
 def test_results_equal_a_local_run(runs):

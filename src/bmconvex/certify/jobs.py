@@ -1,7 +1,9 @@
 """A job of the scaling experiment: one solve in a child process, under a time and a memory cap.
 
-The child caps the address space it may add to what the interpreter and its libraries already
-map (CPU runs: ``RLIMIT_AS`` = the child's size before the solve + ``memory_limit_mb``) and
+The child caps the memory of the solve at ``memory_limit_mb`` (CPU runs: the address space it may
+add to what the interpreter and its libraries already map, ``RLIMIT_AS`` = the child's size before
+the solve + ``memory_limit_mb``; GPU runs: the share of the card PyTorch's allocator may take,
+``torch.cuda.set_per_process_memory_fraction``, recorded as ``gpu_memory_limit_mb``) and
 solves; the parent waits at most the time cap plus a grace period for BM_CERTIFIED / FISTA
 (which stop themselves at the cap and still certify their last point), or the cap itself for the
 interior-point solvers, and kills the child past it. The record says how the job ended:
@@ -53,6 +55,27 @@ def mapped_bytes() -> int:
     raise OSError("/proc/self/status has no VmSize")
 
 
+def cap_memory(device, limit_mb: int) -> dict:
+    """The job's memory cap on its device; what the record states of it (nothing more on the CPU).
+
+    CPU: ``RLIMIT_AS`` on top of what is mapped now. GPU: the fraction ``limit_mb`` / the card's
+    memory (at most 1) for PyTorch's caching allocator, so an allocation beyond it raises
+    ``torch.OutOfMemoryError`` (recorded as out_of_memory); no ``RLIMIT_AS`` there, because the
+    CUDA runtime maps far more address space than it uses (the host memory is the scheduler's
+    ``mem_mb``).
+    """
+    if device.type == "cuda":
+        import torch
+
+        total = torch.cuda.get_device_properties(device).total_memory
+        fraction = min(1.0, limit_mb * 2**20 / total)
+        torch.cuda.set_per_process_memory_fraction(fraction, device)
+        return {"gpu_memory_limit_mb": fraction * total / 2**20}
+    limit = mapped_bytes() + limit_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    return {}
+
+
 def child(job: CertifyJob, make_case, connection, stderr) -> None:
     """Solve in the child; send (record, error); the memory cap covers what the job adds.
 
@@ -72,12 +95,11 @@ def child(job: CertifyJob, make_case, connection, stderr) -> None:
 
         load_libraries(job.solver)
         device = pick_device(job.device)
-        if device.type == "cpu":
-            limit = mapped_bytes() + job.memory_limit_mb * 2**20
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        cap = cap_memory(device, job.memory_limit_mb)
         case = make_case()
         record = solve(job, case, str(device))
         record["device"] = str(device)
+        record.update(cap)
         if device.type == "cuda":
             record["gpu_peak_mem_mb"] = torch.cuda.max_memory_allocated(device) / 2**20
         connection.send((record, None))

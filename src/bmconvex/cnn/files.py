@@ -3,21 +3,22 @@
 Files live where torchvision's ``FashionMNIST(root)`` and ``CIFAR10(root)`` look for them:
 ``<root>/FashionMNIST/raw/*-ubyte`` and ``<root>/cifar-10-batches-py/*``. They are read here with
 NumPy (the formats are IDX and Python pickles) because torchvision's PyPI wheels do not import
-against a CPU-only torch; when torchvision is importable it is used to download missing files.
-Debian's ``dataset-fashion-mnist`` package is used offline when installed.
+against a CPU-only torch. Debian's ``dataset-fashion-mnist`` package is used offline when installed;
+files still missing are downloaded from the official URLs (:mod:`bmconvex.cnn.download`), and
+where that fails the error says which file to put where by hand.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import logging
 import pickle
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from bmconvex.cnn import download
 
 log = logging.getLogger("bmconvex")
 
@@ -29,7 +30,7 @@ FASHION_MNIST_MD5 = {  # decompressed files (Debian strips gzip names, so .gz su
     "t10k-images-idx3-ubyte": "8181f5470baa50b63fa0f6fddb340f0a",
     "t10k-labels-idx1-ubyte": "15d484375f8d13e6eb1aabb0c3f46965",
 }
-FASHION_MNIST_URL = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"
+FASHION_MNIST_URL = download.FASHION_MNIST_URL
 CIFAR10_DIR = Path("cifar-10-batches-py")
 CIFAR10_MD5 = {
     "data_batch_1": "c99cafc152244af753f735de768cd75f",
@@ -39,7 +40,7 @@ CIFAR10_MD5 = {
     "data_batch_5": "482c414d41f54cd18b22e5b47cb7c3cb",
     "test_batch": "40351d587109b95175f43aff81a1287e",
 }
-CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
+CIFAR10_URL = download.CIFAR10.url
 DATASETS = ("fashion_mnist", "cifar10")
 NUM_CLASSES = 10  # both datasets: labels 0 .. 9
 
@@ -81,53 +82,56 @@ def _check(folder: Path, expected: dict[str, str], verify: bool) -> list[str]:
     ]
 
 
-def _torchvision_download(dataset: str, root: Path) -> None:
-    try:
-        from torchvision import datasets
-    except Exception as err:  # noqa: BLE001 - any import failure means: no download path
-        log.info("torchvision unavailable (%s); no download attempted", err)
-        return
-    cls = datasets.FashionMNIST if dataset == "fashion_mnist" else datasets.CIFAR10
-    try:
-        for train in (True, False):
-            cls(str(root), train=train, download=True)
-    except Exception as err:  # noqa: BLE001 - offline: fall through to the clear error
-        log.info("torchvision download failed: %s", err)
-
-
-def _download_or_fail(dataset: str, root: Path, folder: Path, expected: dict, verify: bool, advice: str) -> Path:
-    """Try torchvision's download for files that are missing or corrupt; else fail naming them."""
-    if _check(folder, expected, verify):
-        _torchvision_download(dataset, root)
+def _missing_or_fail(dataset: str, folder: Path, expected: dict, verify: bool, advice: str) -> Path:
     if bad := _check(folder, expected, verify):
         raise DatasetUnavailable(f"{dataset} files missing or corrupt: {', '.join(bad)}. {advice}")
     return folder
 
 
-def ensure_fashion_mnist(root: Path, verify: bool = True) -> Path:
-    """Put the four decompressed Fashion-MNIST files under root/FashionMNIST/raw and verify them."""
+def _fetch(dataset: str, remote: download.Remote, target: Path, bad: list[str], advice: str) -> Path:
+    try:
+        return download.fetch(remote, target)
+    except download.DownloadFailed as err:
+        raise DatasetUnavailable(
+            f"{dataset} files missing or corrupt: {', '.join(bad)}; the download failed: {err}. {advice}"
+        ) from None
+
+
+def ensure_fashion_mnist(
+    root: Path, verify: bool = True, remotes: tuple[download.Remote, ...] = download.FASHION_MNIST
+) -> Path:
+    """The four decompressed Fashion-MNIST files under root/FashionMNIST/raw, verified.
+
+    From Debian's package where installed, else downloaded (``remotes``: the official .gz files).
+    """
     folder = root / FASHION_MNIST_DIR
     if _check(folder, FASHION_MNIST_MD5, verify) and (FASHION_MNIST_DEBIAN / "t10k-labels-idx1-ubyte.gz").is_file():
         folder.mkdir(parents=True, exist_ok=True)
         for name in FASHION_MNIST_MD5:
-            with gzip.open(FASHION_MNIST_DEBIAN / f"{name}.gz") as src, open(folder / name, "wb") as dst:
-                shutil.copyfileobj(src, dst)
+            download.gunzip(FASHION_MNIST_DEBIAN / f"{name}.gz", folder / name)
         log.info("copied Fashion-MNIST from Debian's dataset-fashion-mnist (%s)", FASHION_MNIST_DEBIAN)
     advice = (
         f"Download the missing files (name.gz) from {FASHION_MNIST_URL}, decompress them into {folder}/ "
         "(or install Debian's dataset-fashion-mnist package) and run again."
     )
-    return _download_or_fail("fashion_mnist", root, folder, FASHION_MNIST_MD5, verify, advice)
+    bad = _check(folder, FASHION_MNIST_MD5, verify)
+    for remote in remotes:
+        if (name := remote.name.removesuffix(".gz")) in bad:
+            download.gunzip(_fetch("fashion_mnist", remote, folder / remote.name, bad, advice), folder / name)
+    return _missing_or_fail("fashion_mnist", folder, FASHION_MNIST_MD5, verify, advice)
 
 
-def ensure_cifar10(root: Path, verify: bool = True) -> Path:
-    """Check (or download through torchvision) root/cifar-10-batches-py and verify it."""
+def ensure_cifar10(root: Path, verify: bool = True, remote: download.Remote = download.CIFAR10) -> Path:
+    """root/cifar-10-batches-py, verified; extracted from the official archive, downloaded if missing."""
     folder = root / CIFAR10_DIR
     advice = (
-        f"Download {CIFAR10_URL} (md5 c58f30108f718f92721af3b95e74349a) and extract it into {root}/ "
-        f"so that {folder}/data_batch_1 ... test_batch exist, then run again."
+        f"Download {CIFAR10_URL} (md5 {download.CIFAR10.md5}) and extract it into {root}/ "
+        f"(tar -xzf cifar-10-python.tar.gz -C {root}) so that {folder}/data_batch_1 ... test_batch exist, "
+        "then run again."
     )
-    return _download_or_fail("cifar10", root, folder, CIFAR10_MD5, verify, advice)
+    if bad := _check(folder, CIFAR10_MD5, verify):
+        download.untar(_fetch("cifar10", remote, root / remote.name, bad, advice), root, CIFAR10_DIR)
+    return _missing_or_fail("cifar10", folder, CIFAR10_MD5, verify, advice)
 
 
 def read_idx(path: Path) -> np.ndarray:
@@ -190,7 +194,7 @@ def load_cifar10(folder: Path) -> ImageSet:
 
 
 def prepare(dataset: str, root: Path, verify: bool = True) -> ImageSet:
-    """Obtain, verify and read a dataset by name."""
+    """Obtain (from the official URLs where missing), verify and read a dataset by name."""
     if dataset == "fashion_mnist":
         return load_fashion_mnist(ensure_fashion_mnist(root, verify))
     if dataset == "cifar10":
