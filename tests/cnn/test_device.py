@@ -56,6 +56,11 @@ def test_a_cpu_only_build_on_a_gpu_machine_is_named(shows):
     with pytest.raises(devices.DeviceError, match=f"shows {PASCAL}, but torch .* is a CPU-only build"):
         devices.pick_device("auto", 1)
     assert devices.pick_device("cpu", 1) == torch.device("cpu")
+    # the certify jobs take the same check, named by their own key (a solve is CPU-sized: no size rule)
+    with pytest.raises(
+        devices.DeviceError, match="^certify.device: auto: this machine shows .*set certify.device: cpu"
+    ):
+        devices.usable_device("auto", "certify.device")
 
 
 def test_a_driver_too_old_for_the_build_is_named(shows, monkeypatch):
@@ -97,7 +102,7 @@ def test_a_gpu_the_build_has_no_kernels_for_is_named_with_the_build_that_has(cud
     assert f"Found GPU0 {name} which is of compute capability (CC) {capability[0]}.{capability[1]}" in message
     base = torch.__version__.split("+")[0]
     assert f"pip install torch=={base} --index-url https://download.pytorch.org/whl/cu126" in message
-    assert "cu130" not in message and message.endswith("or set cnn.device: cpu to train on the CPU")
+    assert "cu130" not in message and message.endswith("or set cnn.device: cpu to run on the CPU")
 
 
 @pytest.mark.parametrize("capability", [(7, 5), (8, 9), (9, 0), (12, 0)])

@@ -91,10 +91,10 @@ def child(job: CertifyJob, make_case, connection, stderr) -> None:
         import torch
 
         from bmconvex.certify.solve import load_libraries, solve
-        from bmconvex.cnn.loader import pick_device
+        from bmconvex.cnn.device import usable_device
 
         load_libraries(job.solver)
-        device = pick_device(job.device)
+        device = usable_device(job.device, "certify.device")
         cap = cap_memory(device, job.memory_limit_mb)
         case = make_case()
         record = solve(job, case, str(device))

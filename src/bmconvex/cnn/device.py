@@ -82,13 +82,25 @@ def cuda_problem() -> str | None:
     return None
 
 
+def usable_device(requested: str, key: str) -> torch.device:
+    """``requested`` (auto, cuda, cpu) as a device; :class:`DeviceError` naming ``key`` when the GPU it
+    needs or the machine shows cannot be used. ``auto`` without a GPU is the CPU."""
+    if requested != "cpu" and (problem := cuda_problem()) is not None:
+        raise DeviceError(f"{key}: {requested}: {problem}; or set {key}: cpu to run on the CPU")
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise DeviceError(f"{key}: cuda, but no CUDA device is visible; set {key}: cpu or auto")
+    if requested == "auto":
+        requested = "cuda" if torch.cuda.is_available() else "cpu"
+    device = torch.device(requested)
+    name = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
+    log.info("device %s (%s), CUDA_VISIBLE_DEVICES=%s", device, name, os.environ.get("CUDA_VISIBLE_DEVICES"))
+    return device
+
+
 def pick_device(requested: str, job_work: int) -> torch.device:
     """The device of ``cnn.device`` (auto, cuda, cpu); :class:`DeviceError` before any work when it cannot be."""
-    if requested != "cpu" and (problem := cuda_problem()) is not None:
-        raise DeviceError(f"cnn.device: {requested}: {problem}; or set cnn.device: cpu to train on the CPU")
-    if requested == "cuda" and not torch.cuda.is_available():
-        raise DeviceError("cnn.device: cuda, but no CUDA device is visible; set cnn.device: cpu or auto")
-    if requested == "auto" and not torch.cuda.is_available():
+    device = usable_device(requested, "cnn.device")
+    if requested == "auto" and device.type == "cpu":
         if job_work > CPU_WORK:
             raise DeviceError(
                 f"cnn.device: auto found no GPU, and this job is GPU-sized ({job_work:.2g} image-epoch-channels, "
@@ -98,8 +110,4 @@ def pick_device(requested: str, job_work: int) -> torch.device:
         log.warning(
             "cnn.device: auto found no GPU; this small job (%.2g image-epoch-channels) trains on the CPU", job_work
         )
-        requested = "cpu"
-    device = torch.device("cuda" if requested == "auto" else requested)
-    name = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
-    log.info("device %s (%s), CUDA_VISIBLE_DEVICES=%s", device, name, os.environ.get("CUDA_VISIBLE_DEVICES"))
     return device

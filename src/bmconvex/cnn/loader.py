@@ -8,15 +8,11 @@ with tensor ops there (App. C.2; the authors' augmentation).
 from __future__ import annotations
 
 import copy
-import logging
-import os
 
 import torch
 import torch.nn.functional as F
 
 from bmconvex.cnn import files
-
-log = logging.getLogger("bmconvex")
 
 NORMALISATION = {  # per-channel mean and std (the authors' choices)
     "fashion_mnist": ((0.5,), (0.5,)),
@@ -26,18 +22,6 @@ NORMALISATION = {  # per-channel mean and std (the authors' choices)
 
 def device_name(device: torch.device) -> str:
     return torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
-
-
-def pick_device(requested: str) -> torch.device:
-    """``auto``: the GPU SLURM or the user made visible (CUDA_VISIBLE_DEVICES), else the CPU."""
-    if requested == "auto":
-        requested = "cuda" if torch.cuda.is_available() else "cpu"
-    device = torch.device(requested)
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("device 'cuda' requested but no CUDA device is visible")
-    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
-    log.info("device %s (%s), CUDA_VISIBLE_DEVICES=%s", device, device_name(device), visible)
-    return device
 
 
 class DeviceData:
