@@ -6,6 +6,7 @@
 #   snakemake cnn        # the CNN experiment (GPU)
 #   snakemake theory     # the remaining theorems (docs/theory)
 #   snakemake certify    # BM as a certified solver (not in all; docs/certify)
+#   snakemake optimizers # optimizers of (18) on the spiral grid (not in all; docs/optimizers)
 from pathlib import Path
 
 from snakemake.utils import min_version
@@ -25,6 +26,7 @@ include: "rules/spiral.smk"
 include: "rules/cnn.smk"
 include: "rules/certify.smk"
 include: "rules/theory.smk"
+include: "rules/optimizers.smk"
 include: "rules/report.smk"
 
 

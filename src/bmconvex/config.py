@@ -16,9 +16,16 @@ from bmconvex.cnn.config import CNNSpec
 from bmconvex.core.finite import non_finite
 from bmconvex.core.specs import ConfigError, build, suggest, validate
 from bmconvex.mlp.config import SpiralSpec
+from bmconvex.optim.config import OptimizersSpec
 from bmconvex.theory.config import TheorySpec
 
-SECTIONS = {"spiral": SpiralSpec, "cnn": CNNSpec, "theory": TheorySpec, "certify": CertifySpec}
+SECTIONS = {
+    "spiral": SpiralSpec,
+    "cnn": CNNSpec,
+    "theory": TheorySpec,
+    "certify": CertifySpec,
+    "optimizers": OptimizersSpec,
+}
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,7 @@ class WorkflowConfig:
     cnn: CNNSpec
     theory: TheorySpec
     certify: CertifySpec
+    optimizers: OptimizersSpec
 
 
 def parse(config: dict, schemas: Path) -> WorkflowConfig:
