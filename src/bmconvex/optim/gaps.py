@@ -24,7 +24,17 @@ def gap_table(records: list[dict], convex_records: list[dict], order: list[str])
         raise ValueError("a run has no optimum of (5) for its (n, beta, seed)")
     table["rel_gap"] = (table["p_hat"] - table["p_star"]) / table["p_star"]
     evals = [c for c in runs.columns if c.startswith("evals_")]
-    columns = KEYS + ["P", *GAP_COLUMNS, "grad_norm", "evaluations", "lr0", "restarts", "seconds", *evals]
+    columns = KEYS + [
+        "P",
+        *GAP_COLUMNS,
+        "bm_objective",
+        "grad_norm",
+        "evaluations",
+        "lr0",
+        "restarts",
+        "seconds",
+        *evals,
+    ]
     table["optimizer"] = pd.Categorical(table["optimizer"], categories=order, ordered=True)
     table = table[columns].sort_values(KEYS, ignore_index=True)
     table["optimizer"] = table["optimizer"].astype(str)

@@ -26,7 +26,6 @@ import numpy as np
 from bmconvex.core.gd import DivergenceError, GDSettings, train
 from bmconvex.optim.blocks import gram, inverse
 from bmconvex.optim.trace import Trace
-from bmconvex.solvers.lbfgs import run_lbfgs
 
 
 @dataclass(frozen=True)
@@ -148,6 +147,10 @@ def lbfgs(problem, U, V, fit, settings: LBFGS, budget: int, trace: Trace) -> Res
             trace.check(U_, V_, done)
             count["checked"] = done
         return done >= budget
+
+    # Imported here: the bmconvex.solvers package imports the conic solvers (CVXPY, Clarabel, torch),
+    # seconds of start-up that every other optimizer's job would pay.
+    from bmconvex.solvers.lbfgs import run_lbfgs
 
     trace.check(U, V, 0)
     start = time.perf_counter()
