@@ -63,7 +63,7 @@ def fraction_figure(table: pd.DataFrame, thresholds: list[float], budget: int, o
                 ax.plot(grid, fraction, color=color, ls=ls, label=label, drawstyle="steps-post")
         ax.set(xscale="log", ylim=(0, 1.02), title=f"gap <= {t:g}", xlabel="evaluations of (f, gradient)")
         ax.grid(True, which="major", alpha=0.3)
-    axes[0][0].set_ylabel(f"fraction of the {len(table) // max(len(order), 1)} runs per optimizer")
+    axes[0][0].set_ylabel("fraction of each optimizer's runs")
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=min(len(order), 3), frameon=False)
     fig.suptitle(
