@@ -102,3 +102,15 @@ def test_norms_without_svd(shape):
     assert max_spectral_norm(Z) == pytest.approx(s[:, 0].max(), rel=1e-13)
     rank_one = rng.standard_normal((9, 2, 1)) @ rng.standard_normal((9, 1, 3))
     assert nuclear_norm_sum(rank_one) == pytest.approx(np.linalg.svd(rank_one, compute_uv=False).sum(), rel=1e-14)
+
+
+def test_a_blow_up_restarts_with_a_smaller_step(spiral_problem):
+    """A step far past stability blows up; the certificate that meets the non-finite iterate first
+    restarts the run (as the objective check does), with half the step each time, from the same init."""
+    from bmconvex.core.gd import Divergence
+    from bmconvex.optim.spiral import run_optimizer
+
+    pr = spiral_problem
+    record = run_optimizer(pr, "heavy_ball", HeavyBall(lr=64.0), 2, 0, 0.1, Divergence(9, 0.5), 1.0, 300, 1, (1e-3,))
+    assert record["restarts"] >= 1 and record["lr0"] == 64.0 * 0.5 ** record["restarts"]
+    assert np.isfinite(record["p_hat"]) and record["evaluations"] == 300

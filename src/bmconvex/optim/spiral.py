@@ -14,7 +14,6 @@ from dataclasses import replace
 import numpy as np
 
 from bmconvex.core.certificate import lower_bound
-from bmconvex.core.finite import NonFiniteError
 from bmconvex.core.gd import Divergence, DivergenceError
 from bmconvex.mlp.certificate import bm_certificate
 from bmconvex.mlp.problem import GatedReLUProblem, factor_product
@@ -41,7 +40,8 @@ def certifier(problem: GatedReLUProblem):
         p_hat = F + beta * nuclear_norm_sum(Z)
         spectral = max_spectral_norm(G)
         if not (np.isfinite(p_hat) and np.isfinite(spectral)):
-            raise NonFiniteError("the iterate or its gradient is not finite: it certifies nothing")
+            # a blow-up the optimizer has not evaluated yet (it checks its objective next): restart it
+            raise DivergenceError("the iterate diverged: it or its gradient is not finite")
         d_hat = lower_bound(F, float(np.vdot(G, Z)), max(0.0, spectral / beta - 1.0))
         if gg == 0.0:
             return p_hat, d_hat
