@@ -7,6 +7,7 @@
 #   snakemake theory     # the remaining theorems (docs/theory)
 #   snakemake certify    # BM as a certified solver (not in all; docs/certify)
 #   snakemake relu       # the ReLU MLP (3)/(19) against its exact optimum (docs/relu)
+#   snakemake optimizers # optimizers of (18) on the spiral grid (not in all; docs/optimizers)
 from pathlib import Path
 
 from snakemake.utils import min_version
@@ -27,6 +28,7 @@ include: "rules/cnn.smk"
 include: "rules/certify.smk"
 include: "rules/theory.smk"
 include: "rules/relu.smk"
+include: "rules/optimizers.smk"
 include: "rules/report.smk"
 
 

@@ -313,3 +313,36 @@ def relu_targets():
 
 
 check_records(relu_bm_records(None) + relu_convex_records(None))
+
+
+# --- optimizers: optimizers of (18) on the spiral grid (rules/optimizers.smk) -------------
+OPTIM = CFG.optimizers
+
+
+def optimizer_records(wildcards):
+    return expand(
+        "results/optimizers/runs/{optimizer}/n{n}_beta{beta}_m{m}_seed{seed}.json",
+        optimizer=OPTIM.run,
+        n=SPIRAL.n,
+        beta=map(beta_label, SPIRAL.beta),
+        m=SPIRAL.m,
+        seed=SPIRAL.seeds,
+    )
+
+
+def optimizer_settings(wildcards):
+    """The settings of one optimizer, as plain values."""
+    return asdict(OPTIM.settings(wildcards.optimizer, SPIRAL.gd))
+
+
+def optimizers_targets():
+    return [
+        "results/optimizers/gaps.csv",
+        "results/optimizers/summary.csv",
+        "results/figures/optimizers_fig2.pdf",
+        "results/figures/optimizers_fraction.pdf",
+        "results/report/optimizers/summary.html",
+    ]
+
+
+check_records(optimizer_records(None))

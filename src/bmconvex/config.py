@@ -16,10 +16,18 @@ from bmconvex.cnn.config import CNNSpec
 from bmconvex.core.finite import non_finite
 from bmconvex.core.specs import ConfigError, build, suggest, validate
 from bmconvex.mlp.config import SpiralSpec
+from bmconvex.optim.config import OptimizersSpec
 from bmconvex.relu.config import ReLUSpec
 from bmconvex.theory.config import TheorySpec
 
-SECTIONS = {"spiral": SpiralSpec, "cnn": CNNSpec, "theory": TheorySpec, "certify": CertifySpec, "relu": ReLUSpec}
+SECTIONS = {
+    "spiral": SpiralSpec,
+    "cnn": CNNSpec,
+    "theory": TheorySpec,
+    "certify": CertifySpec,
+    "relu": ReLUSpec,
+    "optimizers": OptimizersSpec,
+}
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,7 @@ class WorkflowConfig:
     theory: TheorySpec
     certify: CertifySpec
     relu: ReLUSpec
+    optimizers: OptimizersSpec
 
 
 def parse(config: dict, schemas: Path) -> WorkflowConfig:
