@@ -10,8 +10,8 @@ import pytest
 from conftest import svt
 
 from bmconvex.core.gd import GDSettings
+from bmconvex.core.pattern_fit import ClosedFormFit
 from bmconvex.mlp.problem import GatedReLUProblem, factor_product
-from bmconvex.mlp.training import ClosedFormFit
 from bmconvex.optim import OPTIMIZERS
 from bmconvex.optim.blocks import gram, inverse
 from bmconvex.optim.methods import LBFGS, HeavyBall, PrecGD

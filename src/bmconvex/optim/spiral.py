@@ -15,10 +15,10 @@ import numpy as np
 
 from bmconvex.core.certificate import lower_bound
 from bmconvex.core.gd import Divergence, DivergenceError
+from bmconvex.core.pattern_fit import ClosedFormFit, init_factors
 from bmconvex.mlp.certificate import bm_certificate
 from bmconvex.mlp.problem import GatedReLUProblem, factor_product
 from bmconvex.mlp.seeds import INIT_STREAM, rng
-from bmconvex.mlp.training import ClosedFormFit, init_factors
 from bmconvex.optim import OPTIMIZERS
 from bmconvex.optim.norms import max_spectral_norm, nuclear_norm_sum
 from bmconvex.optim.trace import Trace
