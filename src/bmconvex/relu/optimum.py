@@ -49,13 +49,28 @@ def sdp_directions(problem: ReLUProblem, M: np.ndarray, rtol: float = 1e-6) -> l
 
 
 def fenchel_lower_bound(problem: ReLUProblem, g: np.ndarray, sigma_max: float) -> float:
-    """max over t in [0, beta / sigma_max] of the dual value -t <g, Y> - t^2 ||g||^2 / (2 s) at L = -t g."""
+    """max over t in [0, beta / sigma_max] of the dual value -t <g, Y> - t^2 ||g||^2 / (2 s) at L = -t g.
+
+    sigma_max = 0 leaves t unbounded by the dual's constraint (every L = -t g is feasible).
+    """
     gg = float(np.sum(g * g))
     if gg == 0.0:
         return 0.0
     gY = float(np.sum(g * problem.Y))
-    t = min(max(-problem.s * gY / gg, 0.0), problem.beta / sigma_max)
+    t = max(-problem.s * gY / gg, 0.0)
+    if sigma_max > 0:
+        t = min(t, problem.beta / sigma_max)
     return -t * gY - t * t * gg / (2.0 * problem.s)
+
+
+def relative_bracket(upper: float, lower: float) -> float:
+    """(upper - lower) / lower; inf (uncertified) when lower <= 0.
+
+    upper < lower (beyond a relative 1e-12 of float64 rounding) contradicts weak duality: a bug, raised at once.
+    """
+    if not upper >= lower - 1e-12 * abs(lower):
+        raise CertificationError(f"the bracket of p* is inverted: upper {upper!r} < lower {lower!r}")
+    return (upper - lower) / lower if lower > 0 else float("inf")
 
 
 def group_lasso(problem: ReLUProblem, atoms: list[tuple[int, np.ndarray]], tolerance: float):
@@ -81,9 +96,9 @@ def certified_optimum(problem: ReLUProblem, tolerance: float, solver_tolerance: 
         upper, Y_hat, _ = group_lasso(problem, atoms, solver_tolerance)
         sigma, u_max = sigma_wedges(W, problem.grad_Z(Y_hat))
         lower = fenchel_lower_bound(problem, problem.grad_F(Y_hat), float(sigma.max()))
-        bracket = (upper - lower) / lower
+        bracket = relative_bracket(upper, lower)
         log.info("round %d: %d directions, p* in [%.12g, %.12g] (%.3g)", rounds, len(atoms), lower, upper, bracket)
-        if 0 <= bracket <= tolerance:
+        if bracket <= tolerance:
             break
         atoms += [(j, u_max[j]) for j in np.flatnonzero(sigma > problem.beta)]
     else:
@@ -114,8 +129,8 @@ def certified_optimum_c1(problem: ReLUProblem, tolerance: float, solver_toleranc
     G = problem.grad_Z(Y_hat)[:, :, 0]
     sigma = max(sigma_nnls(K, g) for K, g in zip(problem.K, G, strict=True))
     lower = fenchel_lower_bound(problem, problem.grad_F(Y_hat), sigma)
-    bracket = (upper - lower) / lower
-    if not 0 <= bracket <= tolerance:
+    bracket = relative_bracket(upper, lower)
+    if not bracket <= tolerance:
         raise CertificationError(f"p* of (3) at c = 1 bracketed to {bracket:.3g} only (> {tolerance:g})")
     return {
         "p_star": upper,
