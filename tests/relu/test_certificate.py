@@ -48,3 +48,13 @@ def test_a_point_outside_the_cones_is_refused(small_relu, feasible_point):
     outside[0, :, 0] = -small_relu.wedges.e_a[0] - small_relu.wedges.e_b[0]  # opposite the wedge
     with pytest.raises(ValueError, match="not in the cones"):
         bm_certificate(small_relu, outside, V)
+
+
+def test_p_hat_is_a_networks_objective(small_relu, feasible_point):
+    """p_hat is evaluated as the network sum_jk relu(X u_jk) v_jk^T itself (= sum_j D_j X U_j V_j^T in the cones)."""
+    p, (U, V) = small_relu, feasible_point
+    Y_hat = sum(np.outer(np.maximum(p.X @ U[j, :, k], 0), V[j, :, k]) for j in range(p.P) for k in range(2))
+    np.testing.assert_allclose(p.network(U, V), Y_hat, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(p.predict(U @ V.transpose(0, 2, 1)), Y_hat, rtol=1e-9, atol=1e-12)
+    penalty = p.beta * np.sum(np.linalg.norm(U, axis=1) * np.linalg.norm(V, axis=1))
+    assert bm_certificate(p, U, V)["p_hat"] == pytest.approx(p.F(Y_hat) + penalty, rel=1e-12)

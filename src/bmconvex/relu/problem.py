@@ -56,12 +56,17 @@ class ReLUProblem:
         """G_j = (D_j X)^T grad F(Y_hat), stacked (P, d, c)."""
         return (self.M.T @ self.grad_F(Y_hat)).reshape(self.P, self.d, self.c)
 
+    def network(self, U: np.ndarray, V: np.ndarray) -> np.ndarray:
+        """The ReLU network's output sum_{j,k} relu(X u_jk) v_jk^T, evaluated as a network: it equals
+        predict(U_j V_j^T) where every u_jk lies in C_j, and is a network's output whatever the rounding."""
+        return np.einsum("pnm,pcm->nc", np.maximum(np.einsum("nd,pdm->pnm", self.X, U), 0.0), V)
+
     def factored_objective(self, U: np.ndarray, V: np.ndarray) -> float:
-        """F + beta sum_{j,k} ||u_jk|| ||v_jk||: the objective of (3) at Z_j = U_j V_j^T with the norm (4)
-        bounded by this decomposition, so >= the objective of (3) at Z when every u_jk lies in C_j.
+        """F + beta sum_{j,k} ||u_jk|| ||v_jk|| of the network (U, V): the objective of (3) at Z_j = U_j V_j^T
+        with the norm (4) bounded by this decomposition, so >= p* when every u_jk lies in C_j.
         It is <= the objective of (19), with equality at balanced (e.g. stationary) points.
         """
-        Y_hat = self.predict(U @ V.transpose(0, 2, 1))
+        Y_hat = self.network(U, V)
         return self.F(Y_hat) + self.beta * float(np.sum(np.linalg.norm(U, axis=1) * np.linalg.norm(V, axis=1)))
 
     def bm_objective(self, U: np.ndarray, V: np.ndarray) -> float:
