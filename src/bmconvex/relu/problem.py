@@ -32,7 +32,7 @@ class ReLUProblem:
             raise ValueError(f"loss_scaling must be one of {sorted(LOSS_SCALINGS)}, got {loss_scaling!r}")
         self.X, self.Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
         self.D = np.asarray(D, dtype=bool)
-        self.beta, self.loss_scaling = float(beta), loss_scaling
+        self.beta = float(beta)
         self.n, self.d = self.X.shape
         self.c, self.P = self.Y.shape[1], self.D.shape[0]
         self.s = LOSS_SCALINGS[loss_scaling](self.n)
