@@ -91,6 +91,9 @@ def test_invariant_check_fails_on_a_corrupted_p_star(case):
     gated_records = [{"n": 30, "beta": 1e-2, "seed": 0, "p_star": gated.p_star}]
     table = gaps.gap_table(runs, relu, gated_records)
     gaps.check_invariants(table, 1e-6)
+    assert table["rounds"].tolist() == [optimum["rounds"]] and not table["at_p_star"].any()
+    at = gaps.gap_table([{**runs[0], "p_hat": optimum["p_star_lower"]}], relu, gated_records)
+    assert at["at_p_star"].all() and at["rel_gap"].iloc[0] < 0  # below p* by less than its bracket
     for corrupt in (record["d_hat"] * 0.99, record["p_hat"] * 1.01, gated.p_star * 0.99):
         with pytest.raises(InvariantError):
             gaps.check_invariants(table.assign(p_star=corrupt), 1e-6)
