@@ -7,7 +7,7 @@ start_log(snakemake.log[0])
 import pandas as pd  # noqa: E402
 
 from bmconvex.core.figures import save  # noqa: E402
-from bmconvex.mlp import figures  # noqa: E402
+from bmconvex.core.gap_figure import gap_figure  # noqa: E402
 
-figure = figures.gap_figure(pd.read_csv(snakemake.input.table), snakemake.params.ns)
+figure = gap_figure(pd.read_csv(snakemake.input.table), snakemake.params.ns)
 save(figure, snakemake.output.pdf, snakemake.output.png)

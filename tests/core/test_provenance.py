@@ -32,7 +32,7 @@ def test_docstrings_and_comments_do_not_count(package):
     bm = ROOT / "scripts" / "spiral_bm.py"
     before = provenance.code_digest(bm)
     problem = package / "mlp" / "problem.py"
-    text = problem.read_text().replace('"""Y_hat = sum_j D_j X Z_j."""', '"""The prediction."""  # reworded')
+    text = problem.read_text().replace('"""Objective of (5) at Z."""', '"""The objective."""  # reworded')
     assert text != problem.read_text()
     problem.write_text(text)
     assert provenance.code_digest(bm) == before

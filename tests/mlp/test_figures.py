@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from workflow_helpers import ROOT
 
-from bmconvex.mlp.figures import FLOOR, STYLES, gap_figure
+from bmconvex.core.gap_figure import FLOOR, STYLES, gap_figure
 
 GAPS = ROOT / "docs" / "spiral" / "gaps.csv"  # the paper grid's committed gap table
 

@@ -10,8 +10,8 @@ from bmconvex.core.gd import Divergence, GDSettings
 from bmconvex.mlp.arrangements import sample_arrangement
 from bmconvex.mlp.problem import GatedReLUProblem
 from bmconvex.mlp.spiral import make_spiral
-from bmconvex.relu import gaps
-from bmconvex.relu.optimum import certified_optimum, certified_optimum_c1
+from bmconvex.relu import gaps, optimum
+from bmconvex.relu.optimum import CertificationError, certified_optimum, certified_optimum_c1, relative_bracket
 from bmconvex.relu.problem import ReLUProblem
 from bmconvex.relu.sdp import quasi_nuclear_norm, sdp, socp_c1
 from bmconvex.relu.training import run_bm
@@ -91,8 +91,45 @@ def test_invariant_check_fails_on_a_corrupted_p_star(case):
     gated_records = [{"n": 30, "beta": 1e-2, "seed": 0, "p_star": gated.p_star}]
     table = gaps.gap_table(runs, relu, gated_records)
     gaps.check_invariants(table, 1e-6)
+    assert table["rounds"].tolist() == [optimum["rounds"]] and not table["at_p_star"].any()
+    at = gaps.gap_table([{**runs[0], "p_hat": optimum["p_star_lower"]}], relu, gated_records)
+    assert at["at_p_star"].all() and at["rel_gap"].iloc[0] < 0  # below p* by less than its bracket
     for corrupt in (record["d_hat"] * 0.99, record["p_hat"] * 1.01, gated.p_star * 0.99):
         with pytest.raises(InvariantError):
             gaps.check_invariants(table.assign(p_star=corrupt), 1e-6)
     with pytest.raises(InvariantError):
         gaps.check_invariants(table.assign(p_star=np.nan), 1e-6)
+
+
+def test_a_bracket_wider_than_the_tolerance_fails_the_job(small_relu):
+    """No uncertified p* is returned: an impossible tolerance after one round raises."""
+    with pytest.raises(CertificationError, match="after 1 rounds"):
+        certified_optimum(small_relu, 1e-30, 1e-9, max_rounds=1)
+
+
+def test_without_the_sdp_the_sigma_maximisers_find_p_star(monkeypatch):
+    """Clarabel failing outright (its failure as sdp() reports it) leaves the edge rays only; on n = 3
+    (wedges of 46-76 degrees) they miss p*, and the neurons at the maximisers of sigma_j close the bracket."""
+    problem = relu_problem(3, 10, 1e-2)
+    assert problem.wedges.degrees.max() > 70
+    with_sdp = certified_optimum(problem, 1e-7, 1e-9, 20)
+    monkeypatch.setattr(optimum, "sdp", lambda problem, tolerance: (None, "failed: Clarabel", None))
+    alone = certified_optimum(problem, 1e-7, 1e-9, 20)
+    assert alone["sdp_status"] == "failed: Clarabel" and alone["rounds"] > 1
+    assert alone["directions"] > 2 * problem.P and 0 <= alone["bracket"] <= 1e-7
+    assert alone["p_star"] == pytest.approx(with_sdp["p_star"], rel=2e-7)
+
+
+def test_bracket_edge_cases():
+    """lower = 0 certifies nothing (inf); upper < lower contradicts weak duality and raises at once."""
+    assert relative_bracket(1.0, 0.0) == np.inf and relative_bracket(1.0, -1.0) == np.inf
+    assert relative_bracket(1.0 + 1e-9, 1.0) == pytest.approx(1e-9)
+    with pytest.raises(CertificationError, match="inverted"):
+        relative_bracket(1.0, 1.0 + 1e-9)
+
+
+def test_fenchel_bound_at_sigma_zero(small_relu):
+    """sigma_max = 0 (a zero gradient on every cone) bounds t by nothing: the unconstrained dual maximum."""
+    g = -small_relu.Y  # at Y_hat = 0: grad F = -s Y, up to the factor s
+    value = optimum.fenchel_lower_bound(small_relu, g, 0.0)
+    assert value == pytest.approx(0.5 * small_relu.s * float(np.sum(small_relu.Y**2)))

@@ -22,6 +22,20 @@ class ConfigError(ValueError):
     """A configuration value that cannot run; the message names the key."""
 
 
+class FigureGrid:
+    """For a spec with a grid ``n``: Fig. 2 is drawn at the largest n (150 in the paper), Fig. 4 at the others."""
+
+    n: tuple[int, ...]
+
+    @property
+    def fig2_n(self) -> int:
+        return max(self.n)
+
+    @property
+    def fig4_ns(self) -> list[int]:
+        return sorted(n for n in self.n if n != self.fig2_n)
+
+
 def _is_integer(checker, instance) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bmconvex.core.gd import Divergence, GDSettings
+from bmconvex.core.specs import FigureGrid
 from bmconvex.solvers import SolverSettings
 
 
@@ -17,7 +18,7 @@ class SpiralData:
 
 
 @dataclass(frozen=True)
-class SpiralSpec:
+class SpiralSpec(FigureGrid):
     """Data, grid (n, beta, m, seeds) and settings of the spiral relative-optimality-gap experiment."""
 
     data: SpiralData
@@ -33,15 +34,6 @@ class SpiralSpec:
     log_every: int
     convex: SolverSettings
     check_tolerance: float
-
-    @property
-    def fig2_n(self) -> int:
-        """Fig. 2 is drawn at the largest n (150 in the paper), Fig. 4 at the others."""
-        return max(self.n)
-
-    @property
-    def fig4_ns(self) -> list[int]:
-        return sorted(n for n in self.n if n != self.fig2_n)
 
     def check(self) -> None:
         self.convex.check("spiral.convex")

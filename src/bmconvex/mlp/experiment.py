@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from functools import partial
 
-from bmconvex.core.gd import Divergence, DivergenceError, GDSettings, TrainResult
+from bmconvex.core.gd import Divergence, GDSettings, TrainResult
 from bmconvex.core.pattern_fit import init_factors
 from bmconvex.core.ranks import RANK_RTOL, rank_conditions
+from bmconvex.core.restarts import run_record, train_with_restarts
 from bmconvex.mlp.certificate import bm_certificate
 from bmconvex.mlp.problem import GatedReLUProblem
 from bmconvex.mlp.seeds import INIT_STREAM, rng
@@ -32,28 +33,10 @@ def run_bm(
     initial lr used is recorded as ``lr0``.
     """
     U, V = init_factors(problem.P, problem.d, problem.c, m, init_std, rng(seed, INIT_STREAM))
-
-    def progress(epoch: int, objective: float, lr: float) -> None:
-        log.info("epoch %6d / %d  objective %.10g  lr %.3g", epoch, settings.epochs, objective, lr)
-
-    lrs = divergence.initial_lrs(settings.lr)
-    for attempt, lr in enumerate(lrs):
-        settings = replace(settings, lr=lr)
-        try:
-            result = train_gd(problem, U, V, settings, progress=progress, progress_every=log_every)
-            break
-        except DivergenceError as err:
-            if attempt == divergence.restarts:
-                raise DivergenceError(f"{err}; gave up after {attempt} restart(s) with smaller lr") from err
-            log.warning("%s: restarting from the same init with lr %g", err, lrs[attempt + 1])
+    trainer = partial(train_gd, problem, U, V)
+    result, settings, attempt = train_with_restarts(trainer, settings, divergence, log_every)
     record = {
-        "P": problem.P,
-        "m": m,
-        "epochs": settings.epochs,
-        "lr0": settings.lr,
-        "restarts": attempt,
-        "final_lr": float(result.lr[-1]),
-        "seconds": result.seconds,
+        **run_record(problem.P, m, settings, attempt, result),
         **bm_certificate(problem, result.U, result.V),
         **rank_conditions(result.U, result.V, RANK_RTOL),  # Thm 3.3, Thm 3.5
     }

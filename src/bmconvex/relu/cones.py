@@ -49,10 +49,6 @@ class Wedges:
         """Opening angle of each wedge."""
         return np.degrees(np.arccos(np.clip(np.sum(self.e_a * self.e_b, axis=1), -1.0, 1.0)))
 
-    def rays(self) -> np.ndarray:
-        """The edge rays as a (P, 2, 2) stack of columns [e_a, e_b]: C_j = {[e_a, e_b] w : w >= 0}."""
-        return np.stack([self.e_a, self.e_b], axis=2)
-
     def contains(self, U: np.ndarray, tol: float = 0.0) -> np.ndarray:
         """Whether each column of U_j (P, 2, m) lies in C_j, up to tol ||u||."""
         slack = tol * np.linalg.norm(U, axis=1)

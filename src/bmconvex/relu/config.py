@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bmconvex.core.specs import ConfigError
+from bmconvex.core.specs import ConfigError, FigureGrid
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class ReLUConvex:
 
 
 @dataclass(frozen=True)
-class ReLUSpec:
+class ReLUSpec(FigureGrid):
     """Grid (n, beta, m, seeds) of the ReLU experiment and the certification of its p*."""
 
     n: tuple[int, ...]
@@ -31,14 +31,6 @@ class ReLUSpec:
     seeds: tuple[int, ...]
     convex: ReLUConvex
     check_tolerance: float
-
-    @property
-    def fig2_n(self) -> int:
-        return max(self.n)
-
-    @property
-    def fig4_ns(self) -> list[int]:
-        return sorted(n for n in self.n if n != self.fig2_n)
 
     def check(self) -> None:
         if self.convex.tolerance > 1e-6:

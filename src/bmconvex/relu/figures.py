@@ -1,6 +1,6 @@
 """Figures of the ReLU experiment: Fig. 2 / 4 for (19), and what the ReLU constraint costs, p*(3) / p*(5).
 
-The gap figures are the gated experiment's (:func:`bmconvex.mlp.figures.gap_figure`) drawn from the
+The gap figures are the gated experiment's (:func:`bmconvex.core.gap_figure.gap_figure`) drawn from the
 ReLU gap table, whose columns they share.
 """
 
@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from bmconvex.mlp.figures import gap_figure  # noqa: E402
+from bmconvex.core.gap_figure import gap_figure  # noqa: E402
 from bmconvex.relu.gaps import summary  # noqa: E402
 
 MODEL = "BM ReLU MLP (19), projected GD"

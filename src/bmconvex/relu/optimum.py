@@ -6,8 +6,9 @@ a network is off by percents). p* is bracketed instead, by two numbers computed 
 an explicit point:
 
 - upper: a feasible network. Each pattern j gets unit directions u in C_j (its two edge rays and
-  the directions of the SDP's block M_j, projected into C_j); the group lasso over their features
-  D_j X u, min_V F(sum_k D_j X u_k v_k^T) + beta sum_k ||v_k||, is an SOCP, and its value at the
+  the directions of the SDP's block M_j, projected into C_j); the group lasso over their neurons
+  relu(X u) (= D_j X u in C_j, evaluated as the network itself whatever the rounding),
+  min_V F(sum_k relu(X u_k) v_k^T) + beta sum_k ||v_k||, is an SOCP, and its value at the
   solver's V, re-evaluated exactly, bounds p* from above (||sum_k u_k v_k^T||_{*,K} <= sum_k ||v_k||).
 - lower: the Fenchel dual of (3), max_L <L, Y> - ||L||^2 / (2 s) s.t. sigma_j((D_j X)^T L) <= beta,
   along L = -t grad F at that network, with the exact sigma_j of :mod:`bmconvex.relu.sigma`.
@@ -49,18 +50,33 @@ def sdp_directions(problem: ReLUProblem, M: np.ndarray, rtol: float = 1e-6) -> l
 
 
 def fenchel_lower_bound(problem: ReLUProblem, g: np.ndarray, sigma_max: float) -> float:
-    """max over t in [0, beta / sigma_max] of the dual value -t <g, Y> - t^2 ||g||^2 / (2 s) at L = -t g."""
+    """max over t in [0, beta / sigma_max] of the dual value -t <g, Y> - t^2 ||g||^2 / (2 s) at L = -t g.
+
+    sigma_max = 0 leaves t unbounded by the dual's constraint (every L = -t g is feasible).
+    """
     gg = float(np.sum(g * g))
     if gg == 0.0:
         return 0.0
     gY = float(np.sum(g * problem.Y))
-    t = min(max(-problem.s * gY / gg, 0.0), problem.beta / sigma_max)
+    t = max(-problem.s * gY / gg, 0.0)
+    if sigma_max > 0:
+        t = min(t, problem.beta / sigma_max)
     return -t * gY - t * t * gg / (2.0 * problem.s)
+
+
+def relative_bracket(upper: float, lower: float) -> float:
+    """(upper - lower) / lower; inf (uncertified) when lower <= 0.
+
+    upper < lower (beyond a relative 1e-12 of float64 rounding) contradicts weak duality: a bug, raised at once.
+    """
+    if not upper >= lower - 1e-12 * abs(lower):
+        raise CertificationError(f"the bracket of p* is inverted: upper {upper!r} < lower {lower!r}")
+    return (upper - lower) / lower if lower > 0 else float("inf")
 
 
 def group_lasso(problem: ReLUProblem, atoms: list[tuple[int, np.ndarray]], tolerance: float):
     """The feasible network over the given directions: its exact objective of (3), Y_hat and V (N, c)."""
-    A = np.column_stack([problem.D[j] * (problem.X @ u) for j, u in atoms])
+    A = np.maximum(problem.X @ np.column_stack([u for _, u in atoms]), 0.0)  # relu(X u): the neurons themselves
     V = cp.Variable((len(atoms), problem.c))
     fit = 0.5 * problem.s * cp.sum_squares(A @ V - problem.Y)
     solve(fit + problem.beta * cp.sum(cp.norm(V, 2, axis=1)), [], tolerance)
@@ -81,9 +97,9 @@ def certified_optimum(problem: ReLUProblem, tolerance: float, solver_tolerance: 
         upper, Y_hat, _ = group_lasso(problem, atoms, solver_tolerance)
         sigma, u_max = sigma_wedges(W, problem.grad_Z(Y_hat))
         lower = fenchel_lower_bound(problem, problem.grad_F(Y_hat), float(sigma.max()))
-        bracket = (upper - lower) / lower
+        bracket = relative_bracket(upper, lower)
         log.info("round %d: %d directions, p* in [%.12g, %.12g] (%.3g)", rounds, len(atoms), lower, upper, bracket)
-        if 0 <= bracket <= tolerance:
+        if bracket <= tolerance:
             break
         atoms += [(j, u_max[j]) for j in np.flatnonzero(sigma > problem.beta)]
     else:
@@ -109,13 +125,14 @@ def certified_optimum_c1(problem: ReLUProblem, tolerance: float, solver_toleranc
     p_socp, status, v, w = socp_c1(problem, solver_tolerance)
     v = np.stack([project_nnls(K, u) for K, u in zip(problem.K, v, strict=True)])
     w = np.stack([project_nnls(K, u) for K, u in zip(problem.K, w, strict=True)])
-    Y_hat = problem.predict((v - w)[:, :, None])
+    signs = np.broadcast_to(np.array([1.0, -1.0]), (problem.P, 1, 2))
+    Y_hat = problem.network(np.stack([v, w], axis=2), signs)  # the neurons v_j (output +1) and w_j (-1)
     upper = problem.F(Y_hat) + problem.beta * float(np.linalg.norm(v, axis=1).sum() + np.linalg.norm(w, axis=1).sum())
     G = problem.grad_Z(Y_hat)[:, :, 0]
     sigma = max(sigma_nnls(K, g) for K, g in zip(problem.K, G, strict=True))
     lower = fenchel_lower_bound(problem, problem.grad_F(Y_hat), sigma)
-    bracket = (upper - lower) / lower
-    if not 0 <= bracket <= tolerance:
+    bracket = relative_bracket(upper, lower)
+    if not bracket <= tolerance:
         raise CertificationError(f"p* of (3) at c = 1 bracketed to {bracket:.3g} only (> {tolerance:g})")
     return {
         "p_star": upper,

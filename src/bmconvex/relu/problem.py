@@ -1,10 +1,10 @@
-"""The ReLU MLP programs of the paper with squared loss, at d = 2 (the spiral).
+"""The ReLU MLP programs of the paper with squared loss: d = 2 (the spiral) and, at c = 1, any d.
 
 Convex program (3):       p* = min_{Z_j} F(sum_j D_j X Z_j) + beta sum_j ||Z_j||_{*,K_j}
 BM factorisation (19):    min_{K_j U_j >= 0, V_j} F(sum_j D_j X U_j V_j^T) + beta/2 sum_j (||U_j||^2 + ||V_j||^2)
 
 with K_j = (2 D_j - I) X, the quasi-nuclear norm (4) and F(Y_hat) = (s / 2) ||Y_hat - Y||_F^2
-(s as in the gated program: 1/n for "mean", 1 for "sum"). Where K_j u >= 0, D_j X u = relu(X u):
+(:mod:`bmconvex.core.squared_loss`, shared with the gated program). Where K_j u >= 0, D_j X u = relu(X u):
 each column of U_j is a ReLU neuron. Stacked shapes: D (P, n), U (P, d, m), V (P, c, m).
 """
 
@@ -12,56 +12,40 @@ from __future__ import annotations
 
 import numpy as np
 
+from bmconvex.core.squared_loss import PatternLoss
 from bmconvex.mlp import arrangements, spiral
 from bmconvex.relu.cones import cone_matrices, wedges
 
-LOSS_SCALINGS = {"mean": lambda n: 1.0 / n, "sum": lambda n: 1.0}
 
+class ReLUProblem(PatternLoss):
+    """Data X, targets Y, patterns D_j with their cones C_j (wedges at d = 2), and beta of (3) and (19).
 
-class ReLUProblem:
-    """Data X, targets Y, patterns D_j with their wedges C_j, and beta of programs (3) and (19).
-
-    M = [D_1 X, ..., D_P X] (n x P d) is formed once, as for the gated program: the fit and its
-    gradient are the same functions of (U, V); only the feasible set of U differs.
+    The loss F, its gradient, predict and M = [D_1 X, ..., D_P X] are :class:`PatternLoss`'s, as for
+    the gated program: the fit and its gradient are the same functions of (U, V); only the feasible
+    set of U differs. The wedges (closed-form sigma_j and projection) exist at d = 2; in any d, c = 1
+    uses NNLS on the cone matrices K_j.
     """
 
     def __init__(self, X, Y, D, H, beta: float, loss_scaling: str = "mean"):
-        if beta <= 0:
-            raise ValueError(f"beta must be positive, got {beta}")
-        if loss_scaling not in LOSS_SCALINGS:
-            raise ValueError(f"loss_scaling must be one of {sorted(LOSS_SCALINGS)}, got {loss_scaling!r}")
-        self.X, self.Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
-        self.D = np.asarray(D, dtype=bool)
-        self.beta, self.loss_scaling = float(beta), loss_scaling
-        self.n, self.d = self.X.shape
-        self.c, self.P = self.Y.shape[1], self.D.shape[0]
-        self.s = LOSS_SCALINGS[loss_scaling](self.n)
+        super().__init__(X, Y, D, beta, loss_scaling)
         self.K = cone_matrices(self.X, self.D)
-        # The wedges (closed-form sigma_j and projection) exist at d = 2; in any d, c = 1 uses NNLS.
         self.wedges = wedges(self.X, self.D, np.asarray(H, dtype=float)) if self.d == 2 else None
-        DX = self.D[:, :, None] * self.X[None, :, :]  # (P, n, d): D_j X
-        self.M = np.ascontiguousarray(DX.transpose(1, 0, 2).reshape(self.n, self.P * self.d))
-
-    def predict(self, Z: np.ndarray) -> np.ndarray:
-        """Y_hat = sum_j D_j X Z_j for a stack Z (P, d, c)."""
-        return self.M @ Z.reshape(self.P * self.d, self.c)
-
-    def F(self, Y_hat: np.ndarray) -> float:
-        return 0.5 * self.s * float(np.sum((Y_hat - self.Y) ** 2))
-
-    def grad_F(self, Y_hat: np.ndarray) -> np.ndarray:
-        return self.s * (Y_hat - self.Y)
 
     def grad_Z(self, Y_hat: np.ndarray) -> np.ndarray:
         """G_j = (D_j X)^T grad F(Y_hat), stacked (P, d, c)."""
         return (self.M.T @ self.grad_F(Y_hat)).reshape(self.P, self.d, self.c)
 
+    def network(self, U: np.ndarray, V: np.ndarray) -> np.ndarray:
+        """The ReLU network's output sum_{j,k} relu(X u_jk) v_jk^T, evaluated as a network: it equals
+        predict(U_j V_j^T) where every u_jk lies in C_j, and is a network's output whatever the rounding."""
+        return np.einsum("pnm,pcm->nc", np.maximum(np.einsum("nd,pdm->pnm", self.X, U), 0.0), V)
+
     def factored_objective(self, U: np.ndarray, V: np.ndarray) -> float:
-        """F + beta sum_{j,k} ||u_jk|| ||v_jk||: the objective of (3) at Z_j = U_j V_j^T with the norm (4)
-        bounded by this decomposition, so >= the objective of (3) at Z when every u_jk lies in C_j.
+        """F + beta sum_{j,k} ||u_jk|| ||v_jk|| of the network (U, V): the objective of (3) at Z_j = U_j V_j^T
+        with the norm (4) bounded by this decomposition, so >= p* when every u_jk lies in C_j.
         It is <= the objective of (19), with equality at balanced (e.g. stationary) points.
         """
-        Y_hat = self.predict(U @ V.transpose(0, 2, 1))
+        Y_hat = self.network(U, V)
         return self.F(Y_hat) + self.beta * float(np.sum(np.linalg.norm(U, axis=1) * np.linalg.norm(V, axis=1)))
 
     def bm_objective(self, U: np.ndarray, V: np.ndarray) -> float:

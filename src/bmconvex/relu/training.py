@@ -9,10 +9,11 @@ A run whose objective blows up restarts from the same init with a smaller lr, as
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from functools import partial
 
-from bmconvex.core.gd import Divergence, DivergenceError, GDSettings, TrainResult, train
+from bmconvex.core.gd import Divergence, GDSettings, TrainResult, train
 from bmconvex.core.pattern_fit import ClosedFormFit, init_factors
+from bmconvex.core.restarts import run_record, train_with_restarts
 from bmconvex.mlp.seeds import INIT_STREAM, rng
 from bmconvex.relu.certificate import bm_certificate
 from bmconvex.relu.problem import ReLUProblem
@@ -42,27 +43,11 @@ def run_bm(
     U, V = init_factors(problem.P, problem.d, problem.c, m, init_std, rng(seed, INIT_STREAM))
     U = problem.wedges.project(U)
 
-    def progress(epoch: int, objective: float, lr: float) -> None:
-        log.info("epoch %6d / %d  objective %.10g  lr %.3g", epoch, settings.epochs, objective, lr)
-
-    lrs = divergence.initial_lrs(settings.lr)
-    for attempt, lr in enumerate(lrs):
-        settings = replace(settings, lr=lr)
-        try:
-            result = train_projected(problem, U, V, settings, progress=progress, progress_every=log_every)
-            break
-        except DivergenceError as err:
-            if attempt == divergence.restarts:
-                raise DivergenceError(f"{err}; gave up after {attempt} restart(s) with smaller lr") from err
-            log.warning("%s: restarting from the same init with lr %g", err, lrs[attempt + 1])
+    result, settings, attempt = train_with_restarts(
+        partial(train_projected, problem, U, V), settings, divergence, log_every
+    )
     record = {
-        "P": problem.P,
-        "m": m,
-        "epochs": settings.epochs,
-        "lr0": settings.lr,
-        "restarts": attempt,
-        "final_lr": float(result.lr[-1]),
-        "seconds": result.seconds,
+        **run_record(problem.P, m, settings, attempt, result),
         **bm_certificate(problem, result.U, result.V),
     }
     log.info("done in %.2f s: %s", result.seconds, record)
