@@ -24,10 +24,11 @@ _I, _J = np.divmod(np.arange(9), 3)
 _ADJ = [3 * ((_J + s) % 3) + (_I + t) % 3 for s, t in ((1, 1), (2, 2), (1, 2), (2, 1))]
 
 
-def _diagonal(A: np.ndarray) -> np.ndarray:
-    """A writable view of the diagonals of a C-contiguous stack A (P, m, m): (P, m)."""
+def _add_to_diagonal(A: np.ndarray, x: float) -> None:
+    """A_j += x I for a C-contiguous stack A (P, m, m), in place through a view of the diagonals."""
     m = A.shape[-1]
-    return A.reshape(A.shape[0], m * m)[:, :: m + 1]
+    diagonal = A.reshape(A.shape[0], m * m)[:, :: m + 1]
+    diagonal += x
 
 
 def _inverse(A: np.ndarray) -> np.ndarray:
@@ -45,7 +46,7 @@ def _inverse(A: np.ndarray) -> np.ndarray:
     if m == 3:
         flat = A.reshape(P, 9)
         adj = flat[:, _ADJ[0]] * flat[:, _ADJ[1]] - flat[:, _ADJ[2]] * flat[:, _ADJ[3]]
-        det = np.einsum("pj,pj->p", flat[:, :3], adj[:, ::3])
+        det = (flat[:, :3] * adj[:, ::3]).sum(axis=1)
         return np.divide(adj, det[:, None], out=adj).reshape(P, 3, 3)
     return np.linalg.inv(A)
 
@@ -56,11 +57,11 @@ def preconditioner(W: np.ndarray, eta: float) -> np.ndarray:
     Wt = W.transpose(0, 2, 1)
     if a >= m:
         A = np.matmul(np.ascontiguousarray(Wt), W)
-        _diagonal(A)[...] += eta
+        _add_to_diagonal(A, eta)
         return _inverse(A)
     K = np.matmul(W, Wt)
-    _diagonal(K)[...] += eta
+    _add_to_diagonal(K, eta)
     S = np.matmul(Wt, np.matmul(_inverse(K), W))  # W^T (W W^T + eta I)^{-1} W
     np.negative(S, out=S)
-    _diagonal(S)[...] += 1.0
+    _add_to_diagonal(S, 1.0)
     return np.divide(S, eta, out=S)
