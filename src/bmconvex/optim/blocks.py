@@ -32,7 +32,7 @@ def _add_to_diagonal(A: np.ndarray, x: float) -> None:
 
 
 def _inverse(A: np.ndarray) -> np.ndarray:
-    """A_j^{-1} for a stack A (P, m, m) of positive definite matrices (A is overwritten for m <= 3)."""
+    """A_j^{-1} for a stack A (P, m, m) of positive definite matrices (A may be overwritten)."""
     P, m = A.shape[0], A.shape[-1]
     if m == 1:
         return np.divide(1.0, A, out=A)
