@@ -24,11 +24,11 @@ import yaml
 from threadpoolctl import threadpool_limits
 
 from bmconvex.config import parse
+from bmconvex.core.pattern_fit import ClosedFormFit, init_factors
 from bmconvex.mlp import spiral
 from bmconvex.mlp.arrangements import arrangement_for_seed
 from bmconvex.mlp.problem import GatedReLUProblem
 from bmconvex.mlp.seeds import INIT_STREAM, rng
-from bmconvex.mlp.training import ClosedFormFit, init_factors
 from bmconvex.optim import OPTIMIZERS
 from bmconvex.optim.spiral import certifier
 from bmconvex.optim.trace import Trace

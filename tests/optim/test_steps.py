@@ -13,7 +13,7 @@ from bmconvex.core.gd import GDSettings
 from bmconvex.core.pattern_fit import ClosedFormFit
 from bmconvex.mlp.problem import GatedReLUProblem, factor_product
 from bmconvex.optim import OPTIMIZERS
-from bmconvex.optim.blocks import gram, inverse
+from bmconvex.optim.blocks import preconditioner
 from bmconvex.optim.methods import LBFGS, HeavyBall, PrecGD
 from bmconvex.optim.norms import max_spectral_norm, nuclear_norm_sum
 from bmconvex.optim.spiral import certifier
@@ -84,13 +84,16 @@ def test_precgd_first_step_scales_each_block(spiral_problem):
         np.testing.assert_allclose(result.V[j], V[j] - 0.5 * dV, rtol=1e-10, atol=1e-14)
 
 
-@pytest.mark.parametrize("m", [1, 2, 5])
-def test_block_inverses(m):
-    """(W_j^T W_j + eta I)^{-1}: the closed forms (m = 1, 2) and the batched inversion (m = 5)."""
-    W = np.random.default_rng(m).standard_normal((7, 3, m))
-    A = gram(W)
-    np.testing.assert_allclose(A, np.einsum("pai,paj->pij", W, W), rtol=1e-13)
-    np.testing.assert_allclose(inverse(A, 0.1) @ (A + 0.1 * np.eye(m)), np.broadcast_to(np.eye(m), A.shape), atol=1e-10)
+@pytest.mark.parametrize(("a", "m"), [(3, 1), (3, 2), (3, 3), (5, 4), (1, 3), (2, 5), (3, 5), (4, 6)])
+def test_block_inverses(a, m):
+    """(W_j^T W_j + eta I)^{-1} for W (P, a, m): the m x m closed forms (m = 1, 2, 3) and batched
+    inversion (m = 4) when a >= m, Woodbury's identity with the a x a ones when a < m; a zero block gives I / eta."""
+    W = np.random.default_rng(10 * a + m).standard_normal((7, a, m))
+    W[0] = 0.0
+    A = np.einsum("pai,paj->pij", W, W) + 0.1 * np.eye(m)
+    inverse = preconditioner(W, 0.1)
+    np.testing.assert_allclose(inverse @ A, np.broadcast_to(np.eye(m), A.shape), atol=1e-12)
+    np.testing.assert_allclose(inverse[0], 10.0 * np.eye(m), rtol=1e-15)
 
 
 @pytest.mark.parametrize("shape", [(9, 2, 3), (9, 3, 2), (9, 2, 2), (9, 3, 4)])

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bmconvex.core.gd import DivergenceError, GDSettings, train
-from bmconvex.optim.blocks import gram, inverse
+from bmconvex.optim.blocks import preconditioner
 from bmconvex.optim.trace import Trace
 
 
@@ -97,9 +97,9 @@ def heavy_ball(problem, U, V, fit, settings: HeavyBall | PrecGD, budget: int, tr
     theta, g, Uv, Vv, gU, gV = parameters(U, V)
     fit_and_grad, beta = fit(problem, Uv, Vv, gU, gV), problem.beta
     b, tmp = np.zeros_like(theta), np.empty_like(theta)
-    bU, bV = b[: U.size].reshape(U.shape), b[U.size :].reshape(V.shape)
     precondition = isinstance(settings, PrecGD)
-    dU, dV = np.empty_like(U), np.empty_like(V)
+    step = np.empty_like(theta)  # the preconditioned gradient, [vec dU; vec dV]
+    dU, dV = step[: U.size].reshape(U.shape), step[U.size :].reshape(V.shape)
     lower, previous = trace.check(Uv, Vv, 0), math.inf
     start = time.perf_counter()
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is detected and raised below
@@ -115,9 +115,10 @@ def heavy_ball(problem, U, V, fit, settings: HeavyBall | PrecGD, budget: int, tr
             if precondition:
                 if (k - 1) % settings.refresh == 0:
                     eta = math.sqrt(max(objective - lower, 0.0)) + settings.eta_floor * beta
-                    inverse_U, inverse_V = inverse(gram(Vv), eta), inverse(gram(Uv), eta)
-                bU += np.matmul(gU, inverse_U, out=dU)
-                bV += np.matmul(gV, inverse_V, out=dV)
+                    inverse_U, inverse_V = preconditioner(Vv, eta), preconditioner(Uv, eta)
+                np.matmul(gU, inverse_U, out=dU)
+                np.matmul(gV, inverse_V, out=dV)
+                b += step
             else:
                 b += g
             theta -= np.multiply(b, settings.lr, out=tmp)
