@@ -38,11 +38,12 @@ from reference_autograd import autograd_gd  # noqa: E402
 
 from bmconvex.core.certificate import relative_gap  # noqa: E402
 from bmconvex.core.gd import GDSettings  # noqa: E402
+from bmconvex.core.pattern_fit import init_factors  # noqa: E402
 from bmconvex.mlp import spiral  # noqa: E402
 from bmconvex.mlp.arrangements import arrangement_for_seed  # noqa: E402
 from bmconvex.mlp.problem import GatedReLUProblem  # noqa: E402
 from bmconvex.mlp.seeds import INIT_STREAM, rng  # noqa: E402
-from bmconvex.mlp.training import init_factors, train_gd  # noqa: E402
+from bmconvex.mlp.training import train_gd  # noqa: E402
 from bmconvex.solvers import clarabel_direct, cvxpy_path, mosek_license_error  # noqa: E402
 
 SIZES = [(150, 100, [1, 2, 5]), (600, 400, [2])]
