@@ -33,8 +33,11 @@ lint: setup
 	$(BIN)/snakefmt --check .
 	$(BIN)/snakemake --lint
 
+# Two workers, a test file each at a time: the SLURM module (mostly waiting on the cluster) runs beside the rest.
+TEST_WORKERS ?= 2
+
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Benchmark harness (not part of the tests): trainer and solver speed-ups, whole-grid wall time.
 bench: setup

@@ -10,6 +10,12 @@ from bmconvex.mlp.problem import GatedReLUProblem
 from bmconvex.mlp.spiral import make_spiral
 
 
+def pytest_collection_modifyitems(items):
+    """The slowest module first (a real SLURM cluster, mostly waiting on it): under `make test`'s two
+    workers (pytest-xdist, a file at a time) it then runs beside the rest instead of after it."""
+    items.sort(key=lambda item: "test_slurm.py" not in item.nodeid)
+
+
 @pytest.fixture(scope="session")
 def spiral_problem():
     """A small spiral instance of (5)/(18): n = 30, P-hat = 20 gates, beta = 1e-2."""
