@@ -133,7 +133,9 @@ def test_fashion_mnist_is_downloaded_decompressed_and_read(server, tmp_path, mon
     remotes = tuple(serve(server, f"/fashion/{name}.gz", gzipped(source / name)) for name in names)
     server.break_off.add(f"/fashion/{names[0]}.gz")
     folder = files.ensure_fashion_mnist(tmp_path / "root", verify=False, remotes=remotes)
-    assert {name: files.md5(folder / name) for name in names} == {name: files.md5(source / name) for name in names}
+    assert {name: download.file_md5(folder / name) for name in names} == {
+        name: download.file_md5(source / name) for name in names
+    }
     images = files.load_fashion_mnist(folder)
     assert images.train_x.shape == (40, 1, 28, 28) and images.test_y.shape == (10,)
     assert len(server.requests) == 5  # four files, one of them resumed

@@ -19,7 +19,7 @@ def test_real_fashion_mnist_from_debian_matches_its_checksums(tmp_path):
     assert images.train_x.shape == (60000, 1, 28, 28) and images.test_x.shape == (10000, 1, 28, 28)
     assert np.bincount(images.train_y).tolist() == [6000] * 10
     folder = tmp_path / files.FASHION_MNIST_DIR
-    assert {p.name: files.md5(p) for p in folder.iterdir()} == files.FASHION_MNIST_MD5
+    assert {p.name: download.file_md5(p) for p in folder.iterdir()} == files.FASHION_MNIST_MD5
 
 
 def test_cifar10_loader_reads_the_real_format(tmp_path):

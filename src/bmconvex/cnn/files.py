@@ -10,7 +10,6 @@ where that fails the error says which file to put where by hand.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import pickle
 from dataclasses import dataclass
@@ -69,16 +68,12 @@ class ImageSet:
     test_y: np.ndarray
 
 
-def md5(path: Path) -> str:
-    return hashlib.md5(path.read_bytes()).hexdigest()
-
-
 def _check(folder: Path, expected: dict[str, str], verify: bool) -> list[str]:
     """Names of files that are missing (or, with ``verify``, have the wrong md5)."""
     return [
         name
         for name, digest in expected.items()
-        if not (folder / name).is_file() or (verify and md5(folder / name) != digest)
+        if not (folder / name).is_file() or (verify and download.file_md5(folder / name) != digest)
     ]
 
 
