@@ -33,4 +33,4 @@ record = jobs.run_job(job, make_case)
 case = make_case()  # the sizes of the program, for the table
 program = case.program
 sizes = {"d": program.X.shape[1], "c": program.Y.shape[1], "P": program.D.shape[0], **conic_size(case)}
-write_json(snakemake.output.record, {**vars(job), **sizes, **record})
+write_json(snakemake.output.record, {**vars(job), "threads": threads, **sizes, **record})
