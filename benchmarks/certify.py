@@ -22,7 +22,8 @@ Fashion-MNIST (d = 784, c = 10; results/certify/data/fashion_mnist.npz, from
 `snakemake results/certify/data/fashion_mnist.npz`): the pattern-form levers on the same data in one
 process, each run once under the budget: float64 evaluations on one thread (the default), float32
 evaluations of (18) (every certificate still float64 from the residual), two torch threads, and
-L-BFGS's initial scaling (V_j^T V_j + eta I)^{-1} per block (:func:`bmconvex.solvers.lbfgs.block_scaling`).
+L-BFGS's initial scaling (V_j^T V_j + eta I)^{-1} per block (:func:`bmconvex.solvers.lbfgs.block_scaling`),
+and longer L-BFGS memories (100, 300 pairs against 30).
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ FASHION_VARIANTS = {
     "BM float32 evaluations": ({"precision": "float32"}, 1),
     "BM 2 threads": ({}, 2),
     "BM preconditioned (eta = 0.1)": ({"settings": BMSettings(precondition=0.1)}, 1),
+    "BM memory 100": ({"settings": BMSettings(memory=100)}, 1),
+    "BM memory 300": ({"settings": BMSettings(memory=300)}, 1),
 }
 
 
