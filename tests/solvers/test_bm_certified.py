@@ -99,6 +99,17 @@ def test_budget_stop_is_an_honest_bracket(spiral_cases):
     assert b.p_lower <= clarabel.p_star * (1 + 1e-12) and clarabel.lower_bound <= b.p_upper
 
 
+def test_a_budget_stop_answers_the_best_certified_point_not_the_last(spiral_cases):
+    """Certified gaps do not fall monotonically (here the last certificate, 0.96, is worse than one before it):
+    a stop short of the tolerance answers the point of the best certificate seen, its bracket recomputed."""
+    pr, clarabel = spiral_cases[1]
+    result = solve_certified(pr, "BM", BMSettings(max_iterations=60, check_every=5), form="patterns")
+    gaps = [h["certified_gap"] for h in result.history if h["certified_gap"] is not None]
+    assert result.status == "budget" and gaps[-1] > 1.2 * min(gaps)
+    assert result.bracket.certified_gap == pytest.approx(min(gaps), rel=1e-9)
+    assert result.bracket.p_lower <= clarabel.p_star * (1 + 1e-12) <= result.bracket.p_upper * (1 + 1e-12)
+
+
 def test_an_iterate_without_a_positive_lower_bound_is_uncertified_not_an_error():
     """p_lower = 0 (the dual point along -g certifies nothing): gap inf, None in records, never <= tol."""
     b = bracket(F=1.0, GZ=2.0, nuclear=1.0, gY=1.0, gg=1.0, sigma_max=1.0, beta=0.1, s=1.0)

@@ -11,7 +11,7 @@ certificate needs gradient digits that function values no longer resolve), Newto
 rank growth along the singular pairs of -G_j (:mod:`.rank`). It stops at a certified relative gap
 (p_upper - p_lower) / p_lower <= tolerance, at a budget (iterations, seconds) or when no progress is
 possible in floating point; every answer is the bracket [p_lower, p_upper] that holds at the
-returned Z, whatever the stop.
+returned Z, whatever the stop (on a stop short of the tolerance, the best certified point seen).
 
 The operator is the Gram form (:mod:`.gram`, small P d) or the batched pattern form
 (:mod:`.patterns`); ``exact`` (a pattern operator) re-certifies the answer from the residual.
@@ -71,6 +71,7 @@ class BMResult:
     newton_steps: int = 0
     seconds: float = 0.0
     history: list[dict] = field(default_factory=list)  # the certificates along the way
+    best: tuple[float, np.ndarray] | None = None  # (gap, Z) of the best certificate seen, answered on a budget stop
 
 
 def initial_factors(operator, beta: float, settings: BMSettings) -> tuple[np.ndarray, np.ndarray]:
@@ -104,8 +105,11 @@ def lbfgs_round(operator, U, V, active, beta: float, settings: BMSettings, resul
     gaps = []
 
     def checkpoint(Ua, Va, iterations):
-        b = certify(operator, scatter(operator, active, Ua, Va), beta)[0]
+        Z = scatter(operator, active, Ua, Va)
+        b = certify(operator, Z, beta)[0]
         gap, elapsed = b.certified_gap, time.perf_counter() - start
+        if result.best is None or gap < result.best[0]:
+            result.best = (gap, Z)
         result.history.append(
             {"iteration": result.iterations + iterations, "seconds": elapsed, "certified_gap": b.reported_gap}
         )
@@ -183,7 +187,9 @@ def solve_bm_certified(operator, beta: float, settings: BMSettings = BMSettings(
             result.status = "budget"
         elif not grown.any() and stuck:
             result.status = "stalled"  # neither L-BFGS nor Newton can make progress, no pattern can grow
-    if result.status != "certified":
+    if result.status != "certified":  # the best point certified along the way, if it beats the last one
+        if result.best and result.best[0] < result.bracket.certified_gap:
+            result.Z = result.best[1]
         result.bracket = certify(exact, result.Z, beta)[0]
     result.seconds = time.perf_counter() - start
     return result
