@@ -20,7 +20,7 @@ import copy
 import numpy as np
 import torch
 
-from bmconvex.cnn.files import ImageSet
+from bmconvex.cnn.formats import ImageSet
 from bmconvex.cnn.loader import DeviceData
 from bmconvex.cnn.model import BMStage, FrozenChain
 from bmconvex.cnn.progress import Progress

@@ -7,7 +7,7 @@ import torch
 from bmconvex.cnn import memory
 from bmconvex.cnn.config import ConvexJob
 from bmconvex.cnn.experiment import load_stage, run_convex_stage, save_stage, trained
-from bmconvex.cnn.files import ImageSet
+from bmconvex.cnn.formats import ImageSet
 from bmconvex.cnn.loader import DeviceData
 from bmconvex.cnn.model import BMStage, ConvexStage, FrozenChain
 from bmconvex.cnn.training import StageSettings

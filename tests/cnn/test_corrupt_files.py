@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from image_files import write_cifar10, write_fashion_mnist, write_idx
 
-from bmconvex.cnn import files
+from bmconvex.cnn import files, formats
 
 
 def corrupt_fashion_mnist(tmp_path, name: str, damage) -> str:
@@ -32,7 +32,7 @@ def corrupt_fashion_mnist(tmp_path, name: str, damage) -> str:
 )
 def test_corrupt_fashion_mnist_file_is_named(tmp_path, name, damage, problem):
     path = corrupt_fashion_mnist(tmp_path, name, damage)
-    with pytest.raises(files.DatasetCorrupt) as err:
+    with pytest.raises(formats.DatasetCorrupt) as err:
         files.prepare("fashion_mnist", tmp_path, verify=False)
     message = str(err.value)
     assert message.startswith(f"{path}: ") and problem in message and "delete it" in message
@@ -58,6 +58,6 @@ def rewrite_batch(path, change) -> None:
 def test_corrupt_cifar10_batch_is_named(tmp_path, name, damage, problem):
     folder = write_cifar10(tmp_path, per_batch=8)
     damage(folder / name)
-    with pytest.raises(files.DatasetCorrupt) as err:
+    with pytest.raises(formats.DatasetCorrupt) as err:
         files.prepare("cifar10", tmp_path, verify=False)
     assert str(err.value).startswith(f"{folder / name}: ") and problem in str(err.value)

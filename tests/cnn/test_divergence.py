@@ -4,7 +4,7 @@ import pytest
 import torch
 from image_files import labelled_images
 
-from bmconvex.cnn.files import ImageSet
+from bmconvex.cnn.formats import ImageSet
 from bmconvex.cnn.loader import DeviceData
 from bmconvex.cnn.model import BMStage, FrozenChain
 from bmconvex.cnn.training import StageSettings, train_stage

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from image_files import write_cifar10, write_fashion_mnist
 
-from bmconvex.cnn import download, files
+from bmconvex.cnn import download, files, formats
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -136,7 +136,7 @@ def test_fashion_mnist_is_downloaded_decompressed_and_read(server, tmp_path, mon
     assert {name: download.file_md5(folder / name) for name in names} == {
         name: download.file_md5(source / name) for name in names
     }
-    images = files.load_fashion_mnist(folder)
+    images = formats.load_fashion_mnist(folder)
     assert images.train_x.shape == (40, 1, 28, 28) and images.test_y.shape == (10,)
     assert len(server.requests) == 5  # four files, one of them resumed
 
@@ -149,6 +149,6 @@ def test_cifar10_archive_is_downloaded_and_extracted(server, tmp_path):
     remote = serve(server, "/cifar-10-python.tar.gz", packed.getvalue())
     folder = files.ensure_cifar10(tmp_path / "root", verify=False, remote=remote)
     assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in source.iterdir())
-    images = files.load_cifar10(folder)
+    images = formats.load_cifar10(folder)
     assert images.train_x.shape == (40, 3, 32, 32) and images.test_x.shape == (8, 3, 32, 32)
     assert (tmp_path / "root" / "cifar-10-python.tar.gz").is_file()  # kept: a re-extract needs no download

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from image_files import write_cifar10, write_fashion_mnist
 
-from bmconvex.cnn import download, files
+from bmconvex.cnn import download, files, formats
 
 # The official archive's name and md5 on a port nothing listens on: offline, whatever the machine.
 OFFLINE = download.Remote("http://127.0.0.1:1/cifar-10-python.tar.gz", download.CIFAR10.md5)
@@ -50,5 +50,5 @@ def test_missing_cifar10_names_the_file_to_download_and_where(tmp_path):
 
 def test_fashion_mnist_idx_reader(tmp_path):
     folder = write_fashion_mnist(tmp_path, n_train=30, n_test=10)
-    images = files.load_fashion_mnist(folder)
+    images = formats.load_fashion_mnist(folder)
     assert images.train_x.shape == (30, 1, 28, 28) and images.test_y.shape == (10,)

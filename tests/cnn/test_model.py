@@ -6,7 +6,7 @@ import torch
 
 from bmconvex.cnn.bound import stage_bound
 from bmconvex.cnn.experiment import load_stage, save_stage
-from bmconvex.cnn.files import ImageSet
+from bmconvex.cnn.formats import ImageSet
 from bmconvex.cnn.loader import DeviceData, crop_and_flip
 from bmconvex.cnn.model import BMStage, ConvexStage, FrozenChain, space_to_depth
 

@@ -8,7 +8,7 @@ from bmconvex.cnn import memory
 from bmconvex.cnn.bound import stage_bound
 from bmconvex.cnn.config import StageJob
 from bmconvex.cnn.experiment import load_stage, new_stage, run_stage, step_estimate, trained
-from bmconvex.cnn.files import ImageSet
+from bmconvex.cnn.formats import ImageSet
 from bmconvex.cnn.loader import DeviceData
 from bmconvex.cnn.model import BMStage, ConvexStage, FrozenChain
 from bmconvex.cnn.training import StageSettings

@@ -37,7 +37,7 @@ def spiral_case(n: int, P_hat: int, beta: float, noise: float, data_seed: int, s
 
 
 def fashion_case(images: dict, n: int, P_hat: int, beta: float, seed: int) -> Case:
-    """``images``: train_x, train_y, test_x, test_y as packed by :func:`bmconvex.cnn.files.save`."""
+    """``images``: train_x, train_y, test_x, test_y as packed by :func:`bmconvex.cnn.formats.save`."""
     train = images["train_x"][:n].reshape(n, -1) / 255.0
     mean = train.mean(axis=0)
     scale = float((train - mean).std())

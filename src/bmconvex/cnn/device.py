@@ -23,7 +23,7 @@ from pathlib import Path
 import torch
 
 from bmconvex.cnn.config import ChainStage, StageJob
-from bmconvex.cnn.files import NUM_CLASSES
+from bmconvex.cnn.formats import NUM_CLASSES
 from bmconvex.cnn.model import POOL
 from bmconvex.core import gpu_slots
 

@@ -19,7 +19,7 @@ import torch
 from bmconvex.cnn import memory, precision
 from bmconvex.cnn.bound import stage_bound
 from bmconvex.cnn.config import ChainStage, ConvexJob, StageJob
-from bmconvex.cnn.files import NUM_CLASSES
+from bmconvex.cnn.formats import NUM_CLASSES
 from bmconvex.cnn.loader import DeviceData, device_name
 from bmconvex.cnn.model import BMStage, ConvexStage, FrozenChain
 from bmconvex.cnn.progress import Progress

@@ -12,7 +12,7 @@ import copy
 import torch
 import torch.nn.functional as F
 
-from bmconvex.cnn import files
+from bmconvex.cnn import formats
 
 NORMALISATION = {  # per-channel mean and std (the authors' choices)
     "fashion_mnist": ((0.5,), (0.5,)),
@@ -27,7 +27,7 @@ def device_name(device: torch.device) -> str:
 class DeviceData:
     """A dataset resident on the device, normalised per batch."""
 
-    def __init__(self, images: files.ImageSet, dataset: str, device: torch.device):
+    def __init__(self, images: formats.ImageSet, dataset: str, device: torch.device):
         self.device = device
         self.train_x = torch.from_numpy(images.train_x).to(device)
         self.train_y = torch.from_numpy(images.train_y).to(device)
@@ -49,8 +49,8 @@ class DeviceData:
 
 def load(path: str, dataset: str, device: torch.device, train_samples: int | None, test_samples: int | None):
     """The packed dataset at ``path`` on ``device``, cut to the first train/test samples (None: all)."""
-    images = files.load(path)
-    images = files.ImageSet(
+    images = formats.load(path)
+    images = formats.ImageSet(
         images.train_x[:train_samples],
         images.train_y[:train_samples],
         images.test_x[:test_samples],
