@@ -199,3 +199,16 @@ def test_relu_costs_measured_in_one_process():
     costs = pd.read_csv(RELU_GAPS.parent / "relu_costs.csv")
     assert len(costs) == 4 and costs["ratio"].between(1.0, 3.0).all()
     assert (costs["projection_nnls_us"] / costs["projection_closed_form_us"]).min() >= 18
+
+
+def test_scnn_contender_is_certified_slower_or_uncertified():
+    """docs/certify/scnn_*.csv (benchmarks/certify.py --scnn): scnn's objective = (5)'s at every answer; in every case
+    BM_CERTIFIED is certified <= 1e-6 before any scnn answer is; scnn's default stop leaves certified gaps above 1 %."""
+    rows = pd.concat(pd.read_csv(p) for p in sorted((ROOT / "docs" / "certify").glob("scnn_*.csv")))
+    assert (rows["objective_mismatch"].dropna() <= 1e-12).all()
+    for _, case in rows.groupby(["case", "n"]):
+        bm = case[case["contender"] == "BM_CERTIFIED"].iloc[0]
+        scnn = case[(case["contender"] != "BM_CERTIFIED") & (case["status"] != "failed")]
+        later = (scnn["certified_gap"] > 1e-6) | (scnn["seconds"] > bm["seconds"])
+        assert bm["certified_gap"] <= 1e-6 and later.all()
+    assert (rows.loc[rows["status"] == "own rule", "certified_gap"] > 0.01).all()
