@@ -11,7 +11,7 @@ that its time cap can be enforced):
   rank growth, L-BFGS memory 10 in Gram form, SciPy's default), longer memories (30, the earlier
   default, and 100), a warm start from a tenth of the samples, and the batched pattern operator
   instead of the Gram form;
-- FISTA with restarts on (5), same certificate.
+- FISTA with restarts on (5), same certificate; ``--scnn``: pilancilab's scnn, binary cases (scnn_bench.py).
 
 Each BM / FISTA time is the best of ``repeats`` runs (the machine is shared), everything included:
 the Gram matrix, the warm start, the exact re-certification from the residual.
@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+from scnn_bench import scnn_rows
 from threadpoolctl import threadpool_limits
 
 from bmconvex.mlp import spiral
@@ -173,6 +174,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--clarabel-cap", type=float, default=300.0, help="seconds before Clarabel is stopped")
     parser.add_argument("--variants", nargs="*", default=[], help="only the variants whose names start so")
+    parser.add_argument("--scnn", action="store_true", help="the scnn contender, binary cases (scnn_bench.py)")
     parser.add_argument("--clarabel-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", default="results/benchmarks/certify.csv")
     args = parser.parse_args()
@@ -181,7 +183,9 @@ def main() -> None:
         if args.clarabel_child:
             clarabel_child(args.clarabel_child, args.beta)
             return
-        if args.dataset == "fashion_mnist":
+        if args.scnn:
+            rows = scnn_rows(args.dataset, args.n, args.beta, args.P_hat, args.budget, args.repeats, args.variants)
+        elif args.dataset == "fashion_mnist":
             rows = [row for n in args.n for row in fashion_bench(n, args.P_hat, args.beta, args.budget, args.variants)]
         else:
             rows = [row for n in args.n for row in bench(n, args.beta, args.repeats, args.clarabel_cap, args.variants)]

@@ -190,3 +190,16 @@ def test_a_longer_lbfgs_memory_saves_iterations_but_not_time_at_this_size():
     assert runs["p_lower"].max() <= runs["p_upper"].min()
     assert runs["iterations"].is_monotonic_decreasing and runs["iterations"].iloc[-1] < 0.7 * runs["iterations"].iloc[0]
     assert (runs["seconds"].iloc[1:] > runs["seconds"].iloc[0]).all()
+
+
+def test_scnn_contender_is_certified_slower_or_uncertified():
+    """docs/certify/scnn_*.csv (benchmarks/certify.py --scnn): scnn's objective = (5)'s at every answer; in every case
+    BM_CERTIFIED is certified <= 1e-6 before any scnn answer is; scnn's default stop leaves certified gaps above 1 %."""
+    rows = pd.concat(pd.read_csv(p) for p in sorted((ROOT / "docs" / "certify").glob("scnn_*.csv")))
+    assert (rows["objective_mismatch"].dropna() <= 1e-12).all()
+    for _, case in rows.groupby(["case", "n"]):
+        bm = case[case["contender"] == "BM_CERTIFIED"].iloc[0]
+        scnn = case[(case["contender"] != "BM_CERTIFIED") & (case["status"] != "failed")]
+        later = (scnn["certified_gap"] > 1e-6) | (scnn["seconds"] > bm["seconds"])
+        assert bm["certified_gap"] <= 1e-6 and later.all()
+    assert (rows.loc[rows["status"] == "own rule", "certified_gap"] > 0.01).all()
