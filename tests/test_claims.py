@@ -203,3 +203,18 @@ def test_scnn_contender_is_certified_slower_or_uncertified():
         later = (scnn["certified_gap"] > 1e-6) | (scnn["seconds"] > bm["seconds"])
         assert bm["certified_gap"] <= 1e-6 and later.all()
     assert (rows.loc[rows["status"] == "own rule", "certified_gap"] > 0.01).all()
+
+
+def test_the_growth_policy_and_warm_starts_do_not_help_at_d_784():
+    """fashion_growth.csv (benchmarks/certify.py, one process, n = 2000, P = 20): full rank from the start and
+    growing sooner take the default's very path (the random start is rejected, the first round grows every
+    pattern at once); a warm start from a tenth of the samples needs more iterations. One optimum in all."""
+    runs = pd.read_csv(CERTIFY / "fashion_growth.csv").set_index("solver")
+    assert len(runs) == 4 and (runs["status"] == "certified").all() and (runs["certified_gap"] <= 1e-6).all()
+    assert runs["p_lower"].max() <= runs["p_upper"].min()
+    default = runs.loc["BM_CERTIFIED (float64, 1 thread)"]
+    for lever in ("BM full rank from the start (m0 = c)", "BM grow sooner (stall window 4)"):
+        assert runs.loc[lever, ["iterations", "evaluations", "certified_gap"]].tolist() == pytest.approx(
+            default[["iterations", "evaluations", "certified_gap"]].tolist(), rel=1e-12
+        )
+    assert runs.loc["BM warm start (n / 10)", "iterations"] > default["iterations"]
