@@ -14,8 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bmconvex.mlp import spiral
-from bmconvex.mlp.arrangements import arrangement_for_seed, distinct_nonempty
-from bmconvex.mlp.seeds import ARRANGEMENT_STREAM, rng
+from bmconvex.mlp.arrangements import arrangement_for_seed
 from bmconvex.solvers.certified import Program
 
 
@@ -36,16 +35,18 @@ def spiral_case(n: int, P_hat: int, beta: float, noise: float, data_seed: int, s
     return Case(Program(data.X, data.Y, D, beta, 1.0 / n), P_hat)
 
 
+def scale_pixels(images: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """(X, mean, scale): pixels / 255 of the images (N, ...) minus their mean image, over one global std."""
+    pixels = images.reshape(len(images), -1) / 255.0
+    mean = pixels.mean(axis=0)
+    scale = float((pixels - mean).std())
+    return (pixels - mean) / scale, mean, scale
+
+
 def fashion_case(images: dict, n: int, P_hat: int, beta: float, seed: int) -> Case:
     """``images``: train_x, train_y, test_x, test_y as packed by :func:`bmconvex.cnn.formats.save`."""
-    train = images["train_x"][:n].reshape(n, -1) / 255.0
-    mean = train.mean(axis=0)
-    scale = float((train - mean).std())
-    X = (train - mean) / scale
+    X, mean, scale = scale_pixels(images["train_x"][:n])
     X_test = (images["test_x"].reshape(len(images["test_x"]), -1) / 255.0 - mean) / scale
-    H = rng(seed, ARRANGEMENT_STREAM).standard_normal((P_hat, X.shape[1]))
-    D = (X @ H.T >= 0).T
-    keep = distinct_nonempty(D)
-    Y = spiral.one_hot(images["train_y"][:n], 10)
-    program = Program(X, Y, D[keep], beta, 1.0 / n)
-    return Case(program, P_hat, X_test, images["test_y"], (X_test @ H[keep].T >= 0).T)
+    arrangement = arrangement_for_seed(X, P_hat, seed)
+    program = Program(X, spiral.one_hot(images["train_y"][:n], 10), arrangement.D, beta, 1.0 / n)
+    return Case(program, P_hat, X_test, images["test_y"], (X_test @ arrangement.H.T >= 0).T)

@@ -32,9 +32,9 @@ import time
 
 import numpy as np
 
+from bmconvex.certify.data import scale_pixels
 from bmconvex.mlp import spiral
-from bmconvex.mlp.arrangements import arrangement_for_seed, distinct_nonempty
-from bmconvex.mlp.seeds import ARRANGEMENT_STREAM, rng
+from bmconvex.mlp.arrangements import arrangement_for_seed
 from bmconvex.solvers.bracket import certify
 from bmconvex.solvers.certified import Program
 from bmconvex.solvers.gram import ResidualOperator
@@ -57,13 +57,15 @@ def binary_fashion(images: dict, n: int, beta: float, P_hat: int = 100, seed: in
     pick = np.flatnonzero(np.isin(images["train_y"], FASHION_CLASSES))[:n]
     if pick.size < n:
         raise ValueError(f"n = {n} but the training set has only {pick.size} T-shirts and shirts")
-    train = images["train_x"][pick].reshape(n, -1) / 255.0
-    X = (train - train.mean(axis=0)) / float((train - train.mean(axis=0)).std())
-    H = rng(seed, ARRANGEMENT_STREAM).standard_normal((P_hat, X.shape[1]))
-    D = (X @ H.T >= 0).T
-    keep = distinct_nonempty(D)
+    X, _, _ = scale_pixels(images["train_x"][pick])
+    arrangement = arrangement_for_seed(X, P_hat, seed)
     y = np.where(images["train_y"][pick] == FASHION_CLASSES[1], 1.0, -1.0)
-    return Program(X, y[:, None], D[keep], beta, 1.0 / n), H[keep]
+    return Program(X, y[:, None], arrangement.D, beta, 1.0 / n), arrangement.H
+
+
+def exact_operator(program: Program) -> ResidualOperator:
+    """The project's certificate of the program, from the residual."""
+    return ResidualOperator(program.X, program.Y, np.asarray(program.D, bool), program.s)
 
 
 def check_binary(program: Program) -> None:
@@ -106,7 +108,7 @@ class CertifiedStop:
     stops at a certified gap <= ``target``, at ``max_seconds`` of solver time, or when ``own`` (scnn's rule) does."""
 
     def __init__(self, program: Program, order: np.ndarray, every: int, target: float, max_seconds: float, own=None):
-        self.exact = ResidualOperator(program.X, program.Y, np.asarray(program.D, bool), program.s)
+        self.exact = exact_operator(program)
         self.beta, self.order, self.every, self.target, self.max_seconds, self.own = (
             program.beta, order, every, target, max_seconds, own,
         )  # fmt: skip
@@ -189,5 +191,4 @@ def solve_cvxpy(program: Program, H: np.ndarray, solver: str = "ecos") -> dict:
     )  # fmt: skip
     seconds = time.perf_counter() - start
     Z = np.asarray(fitted.parameters[0])[0, pattern_order(program, inner.D)][:, :, None]
-    exact = ResidualOperator(program.X, program.Y, np.asarray(program.D, bool), program.s)
-    return {"Z": Z, "bracket": certify(exact, Z, program.beta)[0], "seconds": seconds}
+    return {"Z": Z, "bracket": certify(exact_operator(program), Z, program.beta)[0], "seconds": seconds}
