@@ -109,3 +109,17 @@ def test_a_gpu_the_build_has_no_kernels_for_is_named_with_the_build_that_has(cud
 def test_a_gpu_the_build_has_kernels_for_passes(cuda13_with, capability):
     cuda13_with("a GPU", capability)
     assert devices.cuda_problem() is None
+
+
+@pytest.mark.parametrize("requested", ["cuda", "auto"])
+def test_a_usable_gpu_comes_with_its_index_as_the_memory_caps_need(cuda13_with, monkeypatch, requested):
+    """torch.cuda.set_per_process_memory_fraction (cnn.gpu_memory_gib, certify's memory cap) refuses a bare
+    "cuda": the first GPU run of certify failed so on an H200. torch's own index check is run here."""
+    from torch.cuda._utils import _get_device_index
+
+    cuda13_with("NVIDIA H200", (9, 0))
+    monkeypatch.setattr(torch.cuda, "current_device", lambda: 0)
+    with pytest.raises(ValueError, match="specified index"):
+        _get_device_index(torch.device("cuda"))
+    device = devices.usable_device(requested, "certify.device")
+    assert device == torch.device("cuda", 0) and _get_device_index(device) == 0

@@ -83,15 +83,17 @@ def cuda_problem() -> str | None:
 
 
 def usable_device(requested: str, key: str) -> torch.device:
-    """``requested`` (auto, cuda, cpu) as a device; :class:`DeviceError` naming ``key`` when the GPU it
-    needs or the machine shows cannot be used. ``auto`` without a GPU is the CPU."""
+    """``requested`` (auto, cuda, cpu) as a device (a GPU with its index); :class:`DeviceError` naming
+    ``key`` when the GPU it needs or the machine shows cannot be used. ``auto`` without a GPU is the CPU."""
     if requested != "cpu" and (problem := cuda_problem()) is not None:
         raise DeviceError(f"{key}: {requested}: {problem}; or set {key}: cpu to run on the CPU")
     if requested == "cuda" and not torch.cuda.is_available():
         raise DeviceError(f"{key}: cuda, but no CUDA device is visible; set {key}: cpu or auto")
     if requested == "auto":
         requested = "cuda" if torch.cuda.is_available() else "cpu"
-    device = torch.device(requested)
+    # An indexed device: torch's per-process memory cap (cnn.gpu_memory_gib, certify's memory_limit_mb)
+    # refuses a bare "cuda" (ValueError, found on the first GPU run of certify)
+    device = torch.device("cuda", torch.cuda.current_device()) if requested == "cuda" else torch.device("cpu")
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
     log.info("device %s (%s), CUDA_VISIBLE_DEVICES=%s", device, name, os.environ.get("CUDA_VISIBLE_DEVICES"))
     return device
