@@ -171,6 +171,18 @@ def test_full_fashion_mnist_on_two_cores_ends_in_an_honest_bracket():
     assert 0.75 <= record["test_accuracy"] <= 0.95
 
 
+def test_full_fashion_mnist_on_one_gpu_is_certified_within_the_cpu_runs_bracket():
+    """fashion_mnist_n60000_P100_gpu.json (docs/certify/gpu.yaml, one H200): the same program certified to 1e-6
+    inside its 480 s cap; p* lies in both devices' brackets, so they must intersect."""
+    cpu, gpu = (json.loads((CERTIFY / f"fashion_mnist_n60000_P100{tag}.json").read_text()) for tag in ("", "_gpu"))
+    program = ("dataset", "n", "d", "c", "P_hat", "beta", "seed")
+    assert [gpu[k] for k in program] == [cpu[k] for k in program] and gpu["device"].startswith("cuda")
+    assert gpu["status"] == "certified" and gpu["certified_gap"] <= 1e-6 and gpu["seconds"] <= gpu["time_limit_s"]
+    assert gpu["certified_gap"] == pytest.approx((gpu["p_upper"] - gpu["p_lower"]) / gpu["p_lower"])
+    assert max(cpu["p_lower"], gpu["p_lower"]) <= min(cpu["p_upper"], gpu["p_upper"])
+    assert abs(gpu["test_accuracy"] - cpu["test_accuracy"]) <= 0.005
+
+
 def test_the_cost_of_an_iteration_at_d_784_is_linear_in_n():
     """cost.csv (benchmarks/certify_cost.py, one process): an evaluation of (18) at full rank and the certificate
     grow about linearly in n (6x the samples: 4-9x the seconds), and L-BFGS-B's own work in its memory."""
