@@ -24,11 +24,11 @@ def test_scaled_run_stays_in_the_original_variables_and_keeps_zero_columns(spira
         return False
 
     value_grad = lambda Ua, Va: op.bm_value_grad(Ua, Va, pr.beta)  # noqa: E731
-    run = block_scaling(value_grad, checkpoint, U, V, 0.1)(10, 200, 25, np.inf)
+    run = block_scaling(value_grad, checkpoint, U, V, 0.1)(10, 200, 25, np.inf, "L-BFGS-B")
     f0, f = op.bm_value_grad(U, V, pr.beta)[0], op.bm_value_grad(run.U, run.V, pr.beta)[0]
     assert f < 0.5 * f0 and seen[-1] >= f and seen == sorted(seen, reverse=True)  # descent in (U, V)
     assert not run.U[:, :, 1].any() and not run.V[:, :, 1].any()
-    plain = block_scaling(value_grad, checkpoint, U, V, 0.0)(10, 200, 25, np.inf)
+    plain = block_scaling(value_grad, checkpoint, U, V, 0.0)(10, 200, 25, np.inf, "L-BFGS-B")
     assert not np.allclose(plain.U, run.U)  # the scaling changes the path
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bmconvex.solvers.bracket import Bracket, certify
-from bmconvex.solvers.lbfgs import block_scaling, default_memory
+from bmconvex.solvers.lbfgs import METHODS, block_scaling, default_memory, default_method
 from bmconvex.solvers.newton import fits, polish
 from bmconvex.solvers.rank import balance, grow
 
@@ -39,6 +39,7 @@ class BMSettings:
     m0: int = 1  # initial rank per pattern; grows where the certificate needs it
     seed: int = 0  # the random initial directions
     memory: int | None = None  # L-BFGS history pairs; None: by form (:func:`.lbfgs.default_memory`)
+    lbfgs: str | None = None  # "L-BFGS-B" (SciPy's) or "two-loop"; None: by form (:func:`.lbfgs.default_method`)
     check_every: int = 25  # iterations between certificates
     stall_checks: int = 16  # grow when the gap has not halved over this many certificates
     drop: float = 1e-10  # balancing cuts singular values below drop x the largest one
@@ -51,6 +52,10 @@ class BMSettings:
     # eta > 0: L-BFGS's initial scaling per block, (V_j^T V_j + eta I)^{-1} for U_j and (U_j^T U_j + eta I)^{-1}
     # for V_j, fixed at the start of each round (:func:`.lbfgs.block_scaling`); 0: identity (SciPy's).
     precondition: float = 0.0
+
+    def __post_init__(self):
+        if self.lbfgs not in (None, *METHODS):
+            raise ValueError(f"BMSettings.lbfgs: {self.lbfgs!r} is none of {', '.join(METHODS)} (or None: by form)")
 
     @property
     def newton_gap(self) -> float:
@@ -124,6 +129,7 @@ def lbfgs_round(operator, U, V, active, beta: float, settings: BMSettings, resul
         settings.max_iterations - result.iterations,
         settings.check_every,
         start + settings.max_seconds,
+        settings.lbfgs or default_method(operator),
     )
 
 
