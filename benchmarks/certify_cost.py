@@ -1,13 +1,16 @@
 """Benchmark (not a test): the cost model of BM_CERTIFIED's pattern form at d = 784 (Fashion-MNIST).
 
     python benchmarks/certify_cost.py [--n 1000 10000 60000] [--P-hat 100 1000] [--threads 1 2]
-                                      [--memory 10 30 100 300] [--out docs/certify/cost.csv]
+                                      [--memory 10 30 100 300] [--lbfgs L-BFGS-B two-loop]
+                                      [--out docs/certify/cost.csv]
 
 Seconds of one evaluation of (18) and its gradients (eq. 28) at full rank m = c = 10 on every
 pattern (the state of the solve's tail), of one certificate (Y_hat and G_j from the residual,
-float64), and of one L-BFGS-B iteration's own work at the program's size for each memory, on a
-quadratic whose evaluation is free. Best of ``repeats``, in one process on the same data.
-An iteration costs one evaluation (about 4 n d P m flops) plus L-BFGS-B's own work; a certificate
+float64), and of one L-BFGS iteration's own work at the program's size for each memory and method
+(SciPy's L-BFGS-B on one BLAS thread, the two-loop recursion on each of ``threads``), on a quadratic
+whose evaluation is free, run as the solver runs them (:func:`bmconvex.solvers.lbfgs.run_lbfgs`).
+Best of ``repeats``, in one process on the same data (``--n`` with no sizes: the L-BFGS rows only).
+An iteration costs one evaluation (about 4 n d P m flops) plus L-BFGS's own work; a certificate
 every 25 iterations adds about 2 n d P c flops.
 """
 
@@ -20,11 +23,11 @@ import timeit
 import numpy as np
 import pandas as pd
 import torch
-from scipy.optimize import minimize
 from threadpoolctl import threadpool_limits
 
 from bmconvex.certify.data import fashion_case
 from bmconvex.solvers.bracket import certify
+from bmconvex.solvers.lbfgs import METHODS, run_lbfgs
 from bmconvex.solvers.patterns import PatternOperator
 
 C = 10  # classes: full rank per pattern
@@ -57,33 +60,31 @@ def operator_rows(images: dict, n: int, P_hat: int, threads: int, repeats: int) 
     }
 
 
-def lbfgs_overhead(size: int, memory: int, tail: int = 20) -> float:
-    """Seconds of L-BFGS-B's own work per iteration on a diagonal quadratic of ``size`` variables,
-    once its memory is full (the mean over ``tail`` iterations after the first ``memory``)."""
+def lbfgs_overhead(size: int, memory: int, method: str, threads: int, tail: int = 20) -> float:
+    """Seconds of an L-BFGS iteration's own work on a diagonal quadratic of ``size`` variables, once its
+    memory is full (the mean over ``tail`` iterations after the first ``memory``), evaluations taken off."""
     h = np.linspace(1.0, 1e4, size)
-    fun = lambda x: (0.5 * float(h @ (x * x)), h * x)  # noqa: E731
+    value_grad = lambda U, V: (0.5 * float(h @ (U * U)), h * U, V)  # noqa: E731
     stamps = []
-    options = {"maxcor": memory, "maxiter": memory + tail, "ftol": 0.0, "gtol": 0.0}
-    with threadpool_limits(limits=1, user_api="blas"):
-        result = minimize(
-            fun,
-            np.ones(size),
-            jac=True,
-            method="L-BFGS-B",
-            options=options,
-            callback=lambda _: stamps.append(time.perf_counter()),
-        )
-    evaluation = best_of(3, lambda: fun(np.ones(size)))
+
+    def checkpoint(U, V, iterations):
+        stamps.append(time.perf_counter())
+        return False
+
+    with threadpool_limits(threads):
+        run = run_lbfgs(value_grad, np.ones(size), np.zeros(0), memory, memory + tail, 1, checkpoint, method=method)
+        evaluation = best_of(3, lambda: value_grad(np.ones(size), np.zeros(0)))
     full = np.diff(stamps[memory:])
-    return float(full.mean()) - evaluation * result.nfev / result.nit
+    return float(full.mean()) - evaluation * run.evaluations / run.iterations
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, nargs="+", default=[1000, 10000, 60000])
+    parser.add_argument("--n", type=int, nargs="*", default=[1000, 10000, 60000])
     parser.add_argument("--P-hat", type=int, nargs="+", default=[100])
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--memory", type=int, nargs="+", default=[10, 30, 100, 300])
+    parser.add_argument("--lbfgs", nargs="+", choices=METHODS, default=list(METHODS))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", default="results/benchmarks/certify_cost.csv")
     args = parser.parse_args()
@@ -94,10 +95,14 @@ def main() -> None:
             for threads in args.threads:
                 rows.append(operator_rows(images, n, P_hat, threads, args.repeats))
                 print(rows[-1], flush=True)
-        size = rows[-1]["P"] * (784 + C) * C
+        P = rows[-1]["P"] if args.n else P_hat  # distinct patterns (P_hat at these sizes)
         for memory in args.memory:
-            rows.append({"P_hat": P_hat, "P": rows[-1]["P"], "memory": memory, "lbfgs_s": lbfgs_overhead(size, memory)})
-            print(rows[-1], flush=True)
+            for method in args.lbfgs:
+                for threads in [1] if method == "L-BFGS-B" else args.threads:  # L-BFGS-B runs on one BLAS thread
+                    seconds = lbfgs_overhead(P * (784 + C) * C, memory, method, threads)
+                    rows.append({"P_hat": P_hat, "P": P, "threads": threads, "memory": memory, "lbfgs": method})
+                    rows[-1]["lbfgs_s"] = seconds
+                    print(rows[-1], flush=True)
     pd.DataFrame(rows).to_csv(args.out, index=False, float_format="%.4g")
     print(pd.DataFrame(rows).to_markdown(index=False))
 
