@@ -52,6 +52,9 @@ class BMSettings:
     # eta > 0: L-BFGS's initial scaling per block, (V_j^T V_j + eta I)^{-1} for U_j and (U_j^T U_j + eta I)^{-1}
     # for V_j, fixed at the start of each round (:func:`.lbfgs.block_scaling`); 0: identity (SciPy's).
     precondition: float = 0.0
+    # Pattern form: at a certificate below this gap (and at most half the last try's), also solve (5)
+    # restricted to the iterate's column spaces (:mod:`.subspace`), kept where its certificate is better; 0: never.
+    restricted_below: float = 1e-3
 
     def __post_init__(self):
         if self.lbfgs not in (None, *METHODS):
@@ -77,6 +80,7 @@ class BMResult:
     seconds: float = 0.0
     history: list[dict] = field(default_factory=list)  # the certificates along the way
     best: tuple[float, np.ndarray] | None = None  # (gap, Z) of the best certificate seen, answered on a budget stop
+    restricted: list[float] = field(default_factory=list)  # the gaps of the restricted solves tried
 
 
 def initial_factors(operator, beta: float, settings: BMSettings) -> tuple[np.ndarray, np.ndarray]:
@@ -100,11 +104,28 @@ def scatter(operator, active: np.ndarray, U: np.ndarray, V: np.ndarray) -> np.nd
     return Z
 
 
-def lbfgs_round(operator, U, V, active, beta: float, settings: BMSettings, result: BMResult, target: float, start):
+def try_restricted(operator, Z, gap: float, beta: float, settings: BMSettings, result: BMResult, restricted) -> float:
+    """(5) restricted to Z's column spaces (``restricted(Z)``, lifted) where the certified ``gap`` is below
+    ``restricted_below`` and at most half that of the last try; its certified gap (inf if not tried)."""
+    last = result.restricted[-1] if result.restricted else np.inf
+    if restricted is None or gap > settings.restricted_below or gap > 0.5 * last:
+        return np.inf
+    Z_r = restricted(Z)
+    gap_r = certify(operator, Z_r, beta)[0].certified_gap
+    result.restricted.append(gap)
+    if gap_r < result.best[0]:
+        result.best = (gap_r, Z_r)
+    return gap_r
+
+
+def lbfgs_round(
+    operator, U, V, active, beta: float, settings: BMSettings, result: BMResult, target: float, start, restricted
+):
     """L-BFGS over the active patterns, certified every ``check_every`` iterations.
 
-    It stops at a certified gap <= target, when the gap has not halved over ``stall_checks``
-    certificates (time to grow), or at the budget; the certificates go to ``result.history``.
+    It stops at a certified gap <= target (of the iterate or of its restricted solve, see
+    :func:`try_restricted`), when the gap has not halved over ``stall_checks`` certificates (time to
+    grow), or at the budget; the certificates go to ``result.history``.
     """
     operator.restrict(active)
     gaps = []
@@ -120,6 +141,8 @@ def lbfgs_round(operator, U, V, active, beta: float, settings: BMSettings, resul
         )
         gaps.append(gap)
         stalled = len(gaps) > settings.stall_checks and gap > 0.5 * gaps[-1 - settings.stall_checks]
+        if gap > target and try_restricted(operator, Z, gap, beta, settings, result, restricted) <= target:
+            return True
         return gap <= target or stalled or elapsed > settings.max_seconds
 
     value_grad = lambda Ua, Va: operator.bm_value_grad(Ua, Va, beta)  # noqa: E731
@@ -133,10 +156,13 @@ def lbfgs_round(operator, U, V, active, beta: float, settings: BMSettings, resul
     )
 
 
-def solve_bm_certified(operator, beta: float, settings: BMSettings = BMSettings(), exact=None, Z0=None) -> BMResult:
+def solve_bm_certified(
+    operator, beta: float, settings: BMSettings = BMSettings(), exact=None, Z0=None, restricted=None
+) -> BMResult:
     """Minimise (18) until the certificate of (5) holds to ``settings.tolerance`` or a budget is spent.
 
     ``Z0`` (P, d, c), a warm start (e.g. the solution on a subsample), replaces the random start.
+    ``restricted`` (Z -> Z, :func:`.subspace.restricted_solver`): (5) re-solved inside Z's column spaces.
     """
     start = time.perf_counter()
     exact = operator if exact is None else exact
@@ -161,10 +187,15 @@ def solve_bm_certified(operator, beta: float, settings: BMSettings = BMSettings(
     while not result.status:
         active = np.nonzero(np.any(U != 0, axis=(1, 2)) | np.any(V != 0, axis=(1, 2)))[0]
         stop = max(target, settings.newton_gap) if handover else target
-        run = lbfgs_round(operator, U, V, active, beta, settings, result, stop, start)
+        run = lbfgs_round(operator, U, V, active, beta, settings, result, stop, start, restricted)
         result.iterations += run.iterations
         result.evaluations += run.evaluations
         result.rounds += 1
+        if result.restricted and result.best[0] <= target:  # a restricted solve certified: the answer
+            bracket = certify(exact, result.best[1], beta)[0]
+            if bracket.certified_gap <= settings.tolerance:
+                result.Z, result.bracket, result.status = result.best[1], bracket, "certified"
+                break
         U, V, ranks = balance(scatter(operator, active, run.U, run.V), settings.drop)
         Z = U @ V.transpose(0, 2, 1)
         fast, G = certify(operator, Z, beta)

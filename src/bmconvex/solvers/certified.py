@@ -19,6 +19,7 @@ from bmconvex.solvers.base import ConvexSolution, SolverError
 from bmconvex.solvers.bm_certified import BMResult, BMSettings, solve_bm_certified
 from bmconvex.solvers.fista import FISTASettings, solve_fista
 from bmconvex.solvers.gram import GramOperator, ResidualOperator
+from bmconvex.solvers.subspace import restricted_solver
 
 FORMS = ("auto", "gram", "patterns")
 GRAM_MAX_PD = 4096  # largest P d for which the Gram form is the default (K: 128 MiB)
@@ -109,7 +110,8 @@ def solve_certified(
             sub = Program(X, Y, D, problem.beta, problem.s * problem.X.shape[0] / X.shape[0])
             coarse = replace(settings, tolerance=max(settings.tolerance, 1e-3))
             Z0 = solve_certified(sub, "BM", coarse, form, device, precision=precision).Z
-        result = solve_bm_certified(operator, problem.beta, settings, exact, Z0)
+        restricted = None if hasattr(operator, "K") else restricted_solver(problem, settings)  # pattern form
+        result = solve_bm_certified(operator, problem.beta, settings, exact, Z0, restricted)
         if precision != "float64" and result.status == "stalled":
             result = finish_in_float64(operator, problem.beta, settings, result, time.perf_counter() - start)
     result.seconds = time.perf_counter() - start

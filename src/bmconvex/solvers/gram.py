@@ -6,7 +6,9 @@ With M = [D_1 X, ..., D_P X] (n x P d), K = s M^T M and b = s M^T Y,
 
 and the dual quantities of the certificate are ||g||^2 = 2 s F and <g, Y> = <b, Z> - s ||Y||_F^2.
 K is accumulated over blocks of rows (n (P d)^2 / 2 flops, one BLAS syrk per block), so M is
-never held whole. The restriction to the active patterns A keeps K_AA and b_A.
+never held whole. The restriction to the active patterns A keeps K_AA and b_A. With per-pattern
+bases Q_j (d x r), the features are D_j X Q_j instead (M = [D_1 X Q_1, ..., D_P X Q_P]): program (5)
+restricted to Z_j = Q_j W_j, in the unknowns W_j (r x c) (:mod:`.subspace`).
 """
 
 from __future__ import annotations
@@ -18,14 +20,16 @@ ROWS_PER_BLOCK = 4096
 
 
 class GramOperator:
-    def __init__(self, X: np.ndarray, Y: np.ndarray, D: np.ndarray, s: float):
-        n, self.d = X.shape
-        self.P, self.c, self.s = D.shape[0], Y.shape[1], s
+    def __init__(self, X: np.ndarray, Y: np.ndarray, D: np.ndarray, s: float, Q: np.ndarray | None = None):
+        n = X.shape[0]
+        self.P, self.d, self.c, self.s = D.shape[0], X.shape[1] if Q is None else Q.shape[2], Y.shape[1], s
         Pd = self.P * self.d
+        stacked = None if Q is None else Q.transpose(1, 0, 2).reshape(X.shape[1], Pd)  # [Q_1 ... Q_P]
         K, b = np.zeros((Pd, Pd)), np.zeros((Pd, self.c))
         for start in range(0, n, ROWS_PER_BLOCK):
             rows = slice(start, start + ROWS_PER_BLOCK)
-            M = (D[:, rows].T[:, :, None] * X[rows, None, :]).reshape(-1, Pd)
+            features = X[rows, None, :] if Q is None else (X[rows] @ stacked).reshape(-1, self.P, self.d)
+            M = (D[:, rows].T[:, :, None] * features).reshape(-1, Pd)
             K = dsyrk(s, M.T, beta=1.0, c=K, overwrite_c=1)  # M.T is Fortran-ordered: no copy
             b += s * (M.T @ Y[rows])
         self.K = np.triu(K) + np.triu(K, 1).T
