@@ -43,3 +43,10 @@ def denoising_problem():
 def config():
     """The default config.yaml as a dict, fresh for each test (tests edit it)."""
     return yaml.safe_load((ROOT / "config.yaml").read_text())
+
+
+def assert_certified_holding(result, clarabel, tolerance: float = 1e-6) -> None:
+    """A certified BM answer whose bracket holds Clarabel's p*, and Clarabel's bound below its p_upper."""
+    b = result.bracket
+    assert result.status == "certified" and b.certified_gap <= tolerance
+    assert b.p_lower <= clarabel.p_star * (1 + 1e-12) and clarabel.lower_bound <= b.p_upper * (1 + 1e-12)
