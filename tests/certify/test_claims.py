@@ -93,11 +93,12 @@ def test_the_fashion_mnist_levers_are_side_by_side_on_the_same_program():
     assert (pd.read_csv(CERTIFY / "fashion_levers.csv")["status"] == "certified").all()
 
 
-def test_full_fashion_mnist_on_two_cores_ends_in_an_honest_bracket():
-    """fashion_mnist_n60000_P100.json, the workflow's own job (docs/certify/full.yaml): the full training set,
-    d = 784, P-hat = 100, both CPU cores, the issue's 30-minute cap. Certified, or a budget stop whose bracket
-    is the one at the returned Z; the certificate history and the test accuracy are in the record."""
-    record = json.loads((CERTIFY / "fashion_mnist_n60000_P100.json").read_text())
+@pytest.mark.parametrize("record_name", ["fashion_mnist_n60000_P100", "fashion_mnist_n60000_P100_without_restricted"])
+def test_full_fashion_mnist_on_two_cores_ends_in_an_honest_bracket(record_name):
+    """The workflow's own job (docs/certify/full.yaml), with the restricted solves and before them: the full
+    training set, d = 784, P-hat = 100, both CPU cores, the issue's 30-minute cap. Certified, or a budget stop
+    whose bracket is the one at the returned Z; the certificate history and the test accuracy are in the record."""
+    record = json.loads((CERTIFY / f"{record_name}.json").read_text())
     assert (record["dataset"], record["n"], record["d"], record["c"], record["P_hat"]) == (
         "fashion_mnist",
         60000,
@@ -114,10 +115,23 @@ def test_full_fashion_mnist_on_two_cores_ends_in_an_honest_bracket():
     assert 0.75 <= record["test_accuracy"] <= 0.95
 
 
-def test_full_fashion_mnist_on_one_gpu_is_certified_within_the_cpu_runs_bracket():
+TAGS = ("", "_without_restricted", "_gpu")  # fashion_mnist_n60000_P100{tag}.json
+
+
+def test_full_fashion_mnist_is_certified_on_two_cores_within_the_issues_30_minutes():
+    """fashion_mnist_n60000_P100.json: with the restricted solves, certified to 1e-6 in under 30 minutes, in a
+    bracket that intersects the one reached before them (p* lies in both)."""
+    now, before = (json.loads((CERTIFY / f"fashion_mnist_n60000_P100{tag}.json").read_text()) for tag in TAGS[:2])
+    assert now["status"] == "certified" and now["certified_gap"] <= 1e-6 and now["seconds"] <= 1800
+    assert now["restricted_tried_at"] and now["iterations"] < 0.5 * before["iterations"]
+    assert max(now["p_lower"], before["p_lower"]) <= min(now["p_upper"], before["p_upper"])
+
+
+@pytest.mark.parametrize("cpu_tag", TAGS[:2])
+def test_full_fashion_mnist_on_one_gpu_is_certified_within_the_cpu_runs_bracket(cpu_tag):
     """fashion_mnist_n60000_P100_gpu.json (docs/certify/gpu.yaml, one H200): the same program certified to 1e-6
     inside its 480 s cap; p* lies in both devices' brackets, so they must intersect."""
-    cpu, gpu = (json.loads((CERTIFY / f"fashion_mnist_n60000_P100{tag}.json").read_text()) for tag in ("", "_gpu"))
+    cpu, gpu = (json.loads((CERTIFY / f"fashion_mnist_n60000_P100{tag}.json").read_text()) for tag in (cpu_tag, "_gpu"))
     program = ("dataset", "n", "d", "c", "P_hat", "beta", "seed")
     assert [gpu[k] for k in program] == [cpu[k] for k in program] and gpu["device"].startswith("cuda")
     assert gpu["status"] == "certified" and gpu["certified_gap"] <= 1e-6 and gpu["seconds"] <= gpu["time_limit_s"]
