@@ -79,7 +79,8 @@ def solve(job: CertifyJob, case: Case, device: str) -> dict:
             "rounds": result.rounds,
             "grown": result.grown,
             "newton_steps": getattr(result, "newton_steps", 0),
-            "restricted_tried_at": getattr(result, "restricted", []),  # the gaps where (5) was re-solved in Z's column spaces
+            # the certified gaps at which (5) was re-solved in the iterate's column spaces (subspace.py)
+            "restricted_tried_at": getattr(result, "restricted", []),
             "test_accuracy": test_accuracy(case, result.Z, device),
             "history": result.history,
         }
