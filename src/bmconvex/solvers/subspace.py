@@ -26,6 +26,7 @@ from bmconvex.solvers.bm_certified import solve_bm_certified
 from bmconvex.solvers.gram import GramOperator
 
 RANK_DROP = 1e-10  # singular values below this x the largest of Z_j do not span its column space
+INNER_ITERATIONS = 20_000  # of a restricted solve (Gram form)
 
 
 def column_bases(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -51,9 +52,19 @@ def restricted_solve(X, Y, D, s: float, beta: float, Z: np.ndarray, solve) -> np
 
 def restricted_solver(problem, settings) -> Callable[[np.ndarray], np.ndarray]:
     """Z -> Z re-solved in its column spaces for ``problem`` (X, Y, D, beta, s), by BM_CERTIFIED in Gram
-    form to a tenth of ``settings.tolerance`` (so the lifted point can meet it), within its time budget."""
+    form to a tenth of ``settings.tolerance`` (so the lifted point can meet it). A try is capped at a tenth
+    of the solve's time budget and at INNER_ITERATIONS (milliseconds each): a short one is only less
+    accurate, and the full certificate still decides."""
     X, Y, D = np.asarray(problem.X, float), np.asarray(problem.Y, float), np.asarray(problem.D, bool)
-    inner = replace(settings, tolerance=0.1 * settings.tolerance, restricted_below=0.0, lbfgs=None, memory=None)
+    inner = replace(
+        settings,
+        tolerance=0.1 * settings.tolerance,
+        restricted_below=0.0,
+        lbfgs=None,
+        memory=None,
+        max_seconds=0.1 * settings.max_seconds,
+        max_iterations=min(settings.max_iterations, INNER_ITERATIONS),
+    )
 
     def solve(operator):
         return solve_bm_certified(operator, problem.beta, inner, operator).Z
