@@ -7,7 +7,8 @@ from conftest import assert_certified_holding
 from bmconvex.solvers.bm_certified import BMSettings
 from bmconvex.solvers.certified import solve_certified
 from bmconvex.solvers.clarabel_direct import solve as solve_conic
-from bmconvex.solvers.lbfgs import METHODS, direction, run_lbfgs
+from bmconvex.solvers.lbfgs import METHODS, run_lbfgs
+from bmconvex.solvers.two_loop import direction
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,10 @@ or after ``max_iterations``:
   a large constant; on one BLAS thread, since on a shared machine a second thread only adds
   synchronisation where the size is small (0.1 ms per iteration with one, 3-5 ms with two). The Gram
   form's default, where an evaluation costs microseconds.
-- ``"two-loop"``: the two-loop recursion (Nocedal 1980; Nocedal & Wright, Alg. 7.4) with L-BFGS-B's own
-  line search and settings (SciPy's DCSRCH, More & Thuente 1994: ftol 1e-3, gtol 0.9, xtol 0.1, at
-  most 20 trials, step 1 / ||g|| first and 1 after; a failed search drops the history once, as
-  L-BFGS-B does). Written here because L-BFGS-B's own work is 0.36 s per iteration at P-hat = 100,
-  d = 784 (794 000 unknowns, memory 30: docs/certify/cost.csv), 3-6x the recursion's 4 x memory x size
-  flops in BLAS (0.06-0.11 s), and ``torch.optim.LBFGS`` took 4x the iterations (its line search).
-  DCSRCH is SciPy's private ``scipy.optimize._dcsrch`` (the version pinned in envs/constraints.txt).
+- ``"two-loop"`` (:mod:`.two_loop`): the two-loop recursion with L-BFGS-B's own line search and
+  settings. Written here because L-BFGS-B's own work is 0.24-0.36 s per iteration at P-hat = 100,
+  d = 784 (794 000 unknowns, memory 30: docs/certify/cost_lbfgs.csv), 2-3x the recursion's 4 x memory x
+  size flops in BLAS (0.10-0.14 s), and ``torch.optim.LBFGS`` took 4x the iterations (its line search).
   The pattern form's default. It runs on the ambient BLAS threads (the job's).
 """
 
@@ -24,19 +21,17 @@ from __future__ import annotations
 
 import math
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg.blas import daxpy, ddot
 from scipy.optimize import minimize
-from scipy.optimize._dcsrch import DCSRCH
 from threadpoolctl import threadpool_limits
+
+from bmconvex.solvers.two_loop import run_two_loop
 
 GRAM_MEMORY, PATTERN_MEMORY = 10, 30
 METHODS = ("L-BFGS-B", "two-loop")
-FTOL, GTOL, XTOL, STPMAX, MAX_TRIALS = 1e-3, 0.9, 0.1, 1e10, 20  # L-BFGS-B's line search settings
 
 
 def default_memory(operator) -> int:
@@ -79,7 +74,7 @@ def run_lbfgs(
     and so does passing ``deadline`` (a time.perf_counter() value).
     """
     if method == "two-loop":
-        return run_two_loop(value_grad, U, V, memory, max_iterations, check_every, checkpoint, deadline)
+        return Run(*run_two_loop(value_grad, U, V, memory, max_iterations, check_every, checkpoint, deadline))
     shape_U, shape_V, split = U.shape, V.shape, U.size
     count = {"iterations": 0, "stopped": False}
 
@@ -102,76 +97,6 @@ def run_lbfgs(
     with threadpool_limits(limits=1, user_api="blas"):
         result = minimize(fun, x0, jac=True, method="L-BFGS-B", callback=callback, options=options)
     return Run(*unpack(result.x), count["iterations"], int(result.nfev), count["stopped"])
-
-
-def direction(g: np.ndarray, pairs) -> np.ndarray:
-    """-H g by the two-loop recursion over the pairs (s, y, 1 / s^T y), H_0 = s^T y / y^T y of the newest."""
-    q, alphas = -g, []
-    for s, y, rho in reversed(pairs):
-        alphas.append(rho * ddot(s, q))
-        q = daxpy(y, q, a=-alphas[-1])  # in place: q is a fresh array from -g
-    if pairs:
-        s, y, rho = pairs[-1]
-        q *= 1.0 / (rho * ddot(y, y))
-    for (s, y, rho), a in zip(pairs, reversed(alphas), strict=True):
-        q = daxpy(s, q, a=a - rho * ddot(y, q))
-    return q
-
-
-def line_search(evaluate: Callable, x: np.ndarray, d: np.ndarray, f: float, slope: float, first: float):
-    """DCSRCH along d from x (L-BFGS-B's settings): (step, f, g) at the step it accepts, or None."""
-    trial = {}
-
-    def at(a):  # the latest trial kept: DCSRCH asks for f and f' apart
-        if a not in trial:
-            trial.clear()
-            trial[a] = evaluate(x + a * d)
-        return trial[a]
-
-    search = DCSRCH(lambda a: at(a)[0], lambda a: ddot(at(a)[1], d), FTOL, GTOL, XTOL, 0.0, STPMAX)
-    step = search(first, phi0=f, derphi0=slope, maxiter=MAX_TRIALS)[0]
-    return None if step is None else (step, *at(step))
-
-
-def run_two_loop(value_grad, U, V, memory, max_iterations, check_every, checkpoint, deadline=math.inf) -> Run:
-    """:func:`run_lbfgs` by the two-loop recursion and DCSRCH (the module's docstring)."""
-    shape_U, shape_V, split = U.shape, V.shape, U.size
-    evaluations = [0]
-
-    def unpack(x):
-        return x[:split].reshape(shape_U), x[split:].reshape(shape_V)
-
-    def evaluate(z):
-        evaluations[0] += 1
-        f, gU, gV = value_grad(*unpack(z))
-        return f, np.concatenate([gU.ravel(), gV.ravel()])
-
-    x = np.concatenate([U.ravel(), V.ravel()])
-    f, g = evaluate(x)
-    pairs: deque = deque(maxlen=memory)
-    iterations, stopped = 0, False
-    while iterations < max_iterations and x.size > 0 and ddot(g, g) > 0:  # (no active pattern: nothing to do)
-        d = direction(g, pairs)
-        slope = ddot(g, d)
-        first = min(1.0 / math.sqrt(ddot(d, d)), STPMAX) if iterations == 0 else 1.0
-        found = line_search(evaluate, x, d, f, slope, first)
-        if found is None:  # no acceptable step: drop the history once, as L-BFGS-B does
-            if not pairs:
-                break
-            pairs.clear()
-            continue
-        step, f_new, g_new = found
-        s, y = step * d, g_new - g
-        sy = ddot(s, y)
-        if sy > -np.finfo(float).eps * step * slope:  # L-BFGS-B's rule for keeping the pair
-            pairs.append((s, y, 1.0 / sy))
-        x, f, g = x + s, f_new, g_new
-        iterations += 1
-        due = iterations % check_every == 0 or time.perf_counter() > deadline
-        if due and checkpoint(*unpack(x), iterations):
-            stopped = True
-            break
-    return Run(*unpack(x), iterations, evaluations[0], stopped)
 
 
 def block_scaling(value_grad: Callable, checkpoint: Callable, U: np.ndarray, V: np.ndarray, eta: float) -> Callable:
