@@ -29,7 +29,7 @@ def test_column_bases_span_each_active_block_and_pad_with_zeros():
     Z = np.zeros((3, 6, 4))
     Z[0] = rng.standard_normal((6, 2)) @ rng.standard_normal((2, 4))  # rank 2
     Z[2] = rng.standard_normal((6, 4))  # rank 4
-    active, Q = column_bases(Z)
+    active, Q = column_bases(Z, 1e-10)
     assert active.tolist() == [0, 2] and Q.shape == (2, 6, 4)
     for k, j in enumerate(active):
         np.testing.assert_allclose(Q[k] @ (Q[k].T @ Z[j]), Z[j], atol=1e-12)  # Q_j spans the columns of Z_j
@@ -40,7 +40,7 @@ def test_the_restricted_gram_form_is_5_at_the_lifted_point(wide):
     """F and the objective of the restricted program at W equal those of (5) at Z_j = Q_j W_j (||Q W||_* = ||W||_*)."""
     pr, rng = wide, np.random.default_rng(4)
     Z = rng.standard_normal((pr.P, pr.d, 2)) @ rng.standard_normal((pr.P, 2, pr.c))
-    active, Q = column_bases(Z)
+    active, Q = column_bases(Z, 1e-10)
     reduced = GramOperator(pr.X, pr.Y, pr.D[active], pr.s, Q)
     W = rng.standard_normal((len(active), Q.shape[2], pr.c))
     lifted = np.zeros_like(Z)
@@ -62,10 +62,10 @@ def test_a_restricted_solve_is_no_worse_in_its_subspace_and_only_the_full_certif
 
     rng = np.random.default_rng(5)
     Z = star.Z + 1e-3 * rng.standard_normal(star.Z.shape)
-    lifted = restricted_solve(pr.X, pr.Y, pr.D, pr.s, pr.beta, Z, solve)
+    lifted = restricted_solve(pr.X, pr.Y, pr.D, pr.s, Z, 1e-10, solve)
     assert pr.convex_objective(lifted) <= pr.convex_objective(Z)
     wrong = rng.standard_normal((pr.P, pr.d, 1)) @ rng.standard_normal((pr.P, 1, pr.c))
-    bad = certify(exact, restricted_solve(pr.X, pr.Y, pr.D, pr.s, pr.beta, wrong, solve), pr.beta)[0]
+    bad = certify(exact, restricted_solve(pr.X, pr.Y, pr.D, pr.s, wrong, 1e-10, solve), pr.beta)[0]
     assert bad.certified_gap > 1e-3 and bad.p_lower <= star.p_star * (1 + 1e-12) <= bad.p_upper * (1 + 1e-9)
 
 

@@ -28,7 +28,8 @@ import numpy as np
 from bmconvex.solvers.bracket import Bracket, certify
 from bmconvex.solvers.lbfgs import METHODS, block_scaling, default_memory, default_method
 from bmconvex.solvers.newton import fits, polish
-from bmconvex.solvers.rank import balance, grow
+from bmconvex.solvers.rank import balance, grow, initial_factors, scatter
+from bmconvex.solvers.subspace import try_restricted
 
 NEWTON_TOLERANCE, NEWTON_GAP = 1e-7, 1e-3
 
@@ -83,41 +84,6 @@ class BMResult:
     restricted: list[float] = field(default_factory=list)  # the gaps of the restricted solves tried
 
 
-def initial_factors(operator, beta: float, settings: BMSettings) -> tuple[np.ndarray, np.ndarray]:
-    """Gaussian directions (U0, V0), scaled by the exact line search along Z = tau U0 V0^T of (18)."""
-    rng = np.random.default_rng(settings.seed)
-    P, d, c = operator.P, operator.d, operator.c
-    U0, V0 = rng.standard_normal((P, d, settings.m0)), rng.standard_normal((P, c, settings.m0))
-    Z0 = U0 @ V0.transpose(0, 2, 1)
-    _, G0, _, _ = operator.state(np.zeros_like(Z0))
-    slope = float(np.sum(G0 * Z0))
-    if slope > 0:  # the opposite direction descends
-        V0, Z0, slope = -V0, -Z0, -slope
-    tau = max(0.0, -slope - 0.5 * beta * float(np.sum(U0**2) + np.sum(V0**2))) / operator.curvature(Z0)
-    return math.sqrt(tau) * U0, math.sqrt(tau) * V0
-
-
-def scatter(operator, active: np.ndarray, U: np.ndarray, V: np.ndarray) -> np.ndarray:
-    """Z (P, d, c) with Z_j = U_j V_j^T on the active patterns and 0 elsewhere."""
-    Z = np.zeros((operator.P, operator.d, operator.c))
-    Z[active] = U @ V.transpose(0, 2, 1)
-    return Z
-
-
-def try_restricted(operator, Z, gap: float, beta: float, settings: BMSettings, result: BMResult, restricted) -> float:
-    """(5) restricted to Z's column spaces (``restricted(Z)``, lifted) where the certified ``gap`` is below
-    ``restricted_below`` and at most half that of the last try; its certified gap (inf if not tried)."""
-    last = result.restricted[-1] if result.restricted else np.inf
-    if restricted is None or gap > settings.restricted_below or gap > 0.5 * last:
-        return np.inf
-    Z_r = restricted(Z)
-    gap_r = certify(operator, Z_r, beta)[0].certified_gap
-    result.restricted.append(gap)
-    if gap_r < result.best[0]:
-        result.best = (gap_r, Z_r)
-    return gap_r
-
-
 def lbfgs_round(
     operator, U, V, active, beta: float, settings: BMSettings, result: BMResult, target: float, start, restricted
 ):
@@ -167,7 +133,7 @@ def solve_bm_certified(
     start = time.perf_counter()
     exact = operator if exact is None else exact
     if Z0 is None:
-        U, V = initial_factors(operator, beta, settings)
+        U, V = initial_factors(operator, beta, settings.m0, settings.seed)
     else:
         U, V, _ = balance(np.asarray(Z0, dtype=float), settings.drop)
     Z = U @ V.transpose(0, 2, 1)
@@ -191,12 +157,9 @@ def solve_bm_certified(
         result.iterations += run.iterations
         result.evaluations += run.evaluations
         result.rounds += 1
-        if result.restricted and result.best[0] <= target:  # a restricted solve certified: the answer
-            bracket = certify(exact, result.best[1], beta)[0]
-            if bracket.certified_gap <= settings.tolerance:
-                result.Z, result.bracket, result.status = result.best[1], bracket, "certified"
-                break
-        U, V, ranks = balance(scatter(operator, active, run.U, run.V), settings.drop)
+        restricted_certified = result.restricted and result.best[0] <= target  # then the round's answer
+        Z = result.best[1] if restricted_certified else scatter(operator, active, run.U, run.V)
+        U, V, ranks = balance(Z, settings.drop)
         Z = U @ V.transpose(0, 2, 1)
         fast, G = certify(operator, Z, beta)
         stuck = not run.stopped_by_checkpoint  # L-BFGS's line search could make no more progress
@@ -212,7 +175,7 @@ def solve_bm_certified(
                 Z = U @ V.transpose(0, 2, 1)
                 stuck = False  # Newton moved on where L-BFGS stopped
         if fast.certified_gap <= target:
-            bracket = certify(exact, Z, beta)[0]
+            bracket = fast if exact is operator else certify(exact, Z, beta)[0]
             if bracket.certified_gap <= settings.tolerance:
                 result.Z, result.bracket, result.status = Z, bracket, "certified"
                 break

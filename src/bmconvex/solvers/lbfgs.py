@@ -73,10 +73,8 @@ def run_lbfgs(
     ``checkpoint(U, V, iterations)`` runs every ``check_every`` iterations; True stops the run,
     and so does passing ``deadline`` (a time.perf_counter() value).
     """
-    if method == "two-loop":
-        return Run(*run_two_loop(value_grad, U, V, memory, max_iterations, check_every, checkpoint, deadline))
     shape_U, shape_V, split = U.shape, V.shape, U.size
-    count = {"iterations": 0, "stopped": False}
+    x0 = np.concatenate([U.ravel(), V.ravel()])
 
     def unpack(x):
         return x[:split].reshape(shape_U), x[split:].reshape(shape_V)
@@ -84,6 +82,14 @@ def run_lbfgs(
     def fun(x):
         f, gU, gV = value_grad(*unpack(x))
         return f, np.concatenate([gU.ravel(), gV.ravel()])
+
+    if method == "two-loop":
+        check = lambda x, iterations: checkpoint(*unpack(x), iterations)  # noqa: E731
+        x, iterations, evaluations, stopped = run_two_loop(
+            fun, x0, memory, max_iterations, check_every, check, deadline
+        )
+        return Run(*unpack(x), iterations, evaluations, stopped)
+    count = {"iterations": 0, "stopped": False}
 
     def callback(intermediate_result):
         count["iterations"] += 1
@@ -93,7 +99,6 @@ def run_lbfgs(
             raise StopIteration
 
     options = {"maxcor": memory, "maxiter": max_iterations, "maxfun": 10 * max_iterations, "ftol": 0.0, "gtol": 0.0}
-    x0 = np.concatenate([U.ravel(), V.ravel()])
     with threadpool_limits(limits=1, user_api="blas"):
         result = minimize(fun, x0, jac=True, method="L-BFGS-B", callback=callback, options=options)
     return Run(*unpack(result.x), count["iterations"], int(result.nfev), count["stopped"])

@@ -1,4 +1,4 @@
-"""Rank of the BM factors per pattern: balancing, and growth along the top singular pair of -G_j.
+"""Rank of the BM factors per pattern: the start, balancing, and growth along the top singular pair of -G_j.
 
 Balancing. Z_j = L_j S_j R_j^T gives the factors U_j = L_j S_j^{1/2}, V_j = R_j S_j^{1/2}, whose
 penalty (beta/2)(||U_j||_F^2 + ||V_j||_F^2) equals beta ||Z_j||_* (the BM objective (18) equals
@@ -20,6 +20,8 @@ patterns grow at once with one exact line search.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -61,3 +63,24 @@ def grow(U, V, ranks, G, beta: float, curvature) -> tuple[np.ndarray, np.ndarray
         U[j, :, new] = L[j, :, : added[j]] * root
         V[j, :, new] = Rt[j, : added[j], :].T * root
     return U, V, added
+
+
+def initial_factors(operator, beta: float, m0: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gaussian directions (U0, V0) of rank m0, scaled by the exact line search along Z = tau U0 V0^T of (18)."""
+    rng = np.random.default_rng(seed)
+    P, d, c = operator.P, operator.d, operator.c
+    U0, V0 = rng.standard_normal((P, d, m0)), rng.standard_normal((P, c, m0))
+    Z0 = U0 @ V0.transpose(0, 2, 1)
+    _, G0, _, _ = operator.state(np.zeros_like(Z0))
+    slope = float(np.sum(G0 * Z0))
+    if slope > 0:  # the opposite direction descends
+        V0, Z0, slope = -V0, -Z0, -slope
+    tau = max(0.0, -slope - 0.5 * beta * float(np.sum(U0**2) + np.sum(V0**2))) / operator.curvature(Z0)
+    return math.sqrt(tau) * U0, math.sqrt(tau) * V0
+
+
+def scatter(operator, active: np.ndarray, U: np.ndarray, V: np.ndarray) -> np.ndarray:
+    """Z (P, d, c) with Z_j = U_j V_j^T on the active patterns and 0 elsewhere."""
+    Z = np.zeros((operator.P, operator.d, operator.c))
+    Z[active] = U @ V.transpose(0, 2, 1)
+    return Z

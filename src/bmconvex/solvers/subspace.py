@@ -22,32 +22,46 @@ from dataclasses import replace
 
 import numpy as np
 
-from bmconvex.solvers.bm_certified import solve_bm_certified
+from bmconvex.solvers.bracket import certify
 from bmconvex.solvers.gram import GramOperator
 
-RANK_DROP = 1e-10  # singular values below this x the largest of Z_j do not span its column space
 INNER_ITERATIONS = 20_000  # of a restricted solve (Gram form)
 
 
-def column_bases(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(active, Q): the patterns with Z_j != 0 and, per pattern, an orthonormal basis of Z_j's columns,
-    padded with zero columns to the largest rank (a zero feature leaves its row of W_j at 0)."""
+def column_bases(Z: np.ndarray, drop: float) -> tuple[np.ndarray, np.ndarray]:
+    """(active, Q): the patterns with Z_j != 0 and, per pattern, an orthonormal basis of Z_j's columns
+    (singular values above ``drop`` x the largest, as :func:`.rank.balance` keeps them), padded with
+    zero columns to the largest rank (a zero feature leaves its row of W_j at 0)."""
     left, sigma, _ = np.linalg.svd(Z, full_matrices=False)
-    keep = sigma > RANK_DROP * sigma[:, :1]
+    keep = sigma > drop * sigma[:, :1]
     active = np.nonzero(keep.any(axis=1))[0]
     r = max(int(keep.sum(axis=1).max()), 1)
     Q = left[active, :, :r] * keep[active, None, :r]
     return active, Q
 
 
-def restricted_solve(X, Y, D, s: float, beta: float, Z: np.ndarray, solve) -> np.ndarray:
+def restricted_solve(X, Y, D, s: float, Z: np.ndarray, drop: float, solve) -> np.ndarray:
     """Z (P, d, c) re-solved inside its column spaces: ``solve(operator)`` -> W (A, r, c) on the restricted
     Gram form; returns the lifted Z_j = Q_j W_j (0 on the patterns where Z_j = 0)."""
-    active, Q = column_bases(Z)
+    active, Q = column_bases(Z, drop)
     W = solve(GramOperator(X, Y, np.asarray(D)[active], s, Q))
     lifted = np.zeros_like(Z)
     lifted[active] = Q @ W
     return lifted
+
+
+def try_restricted(operator, Z, gap: float, beta: float, settings, result, restricted) -> float:
+    """(5) restricted to Z's column spaces (``restricted(Z)``, lifted) where the certified ``gap`` is below
+    ``restricted_below`` and at most half that of the last try; its certified gap (inf if not tried)."""
+    last = result.restricted[-1] if result.restricted else np.inf
+    if restricted is None or gap > settings.restricted_below or gap > 0.5 * last:
+        return np.inf
+    Z_r = restricted(Z)
+    gap_r = certify(operator, Z_r, beta)[0].certified_gap
+    result.restricted.append(gap)
+    if gap_r < result.best[0]:
+        result.best = (gap_r, Z_r)
+    return gap_r
 
 
 def restricted_solver(problem, settings) -> Callable[[np.ndarray], np.ndarray]:
@@ -55,6 +69,8 @@ def restricted_solver(problem, settings) -> Callable[[np.ndarray], np.ndarray]:
     form to a tenth of ``settings.tolerance`` (so the lifted point can meet it). A try is capped at a tenth
     of the solve's time budget and at INNER_ITERATIONS (milliseconds each): a short one is only less
     accurate, and the full certificate still decides."""
+    from bmconvex.solvers.bm_certified import solve_bm_certified  # (it calls try_restricted)
+
     X, Y, D = np.asarray(problem.X, float), np.asarray(problem.Y, float), np.asarray(problem.D, bool)
     inner = replace(
         settings,
@@ -69,4 +85,4 @@ def restricted_solver(problem, settings) -> Callable[[np.ndarray], np.ndarray]:
     def solve(operator):
         return solve_bm_certified(operator, problem.beta, inner, operator).Z
 
-    return lambda Z: restricted_solve(X, Y, D, problem.s, problem.beta, Z, solve)
+    return lambda Z: restricted_solve(X, Y, D, problem.s, Z, settings.drop, solve)

@@ -51,21 +51,15 @@ def line_search(evaluate: Callable, x: np.ndarray, d: np.ndarray, f: float, slop
     return None if step is None else (step, *at(step))
 
 
-def run_two_loop(value_grad, U, V, memory, max_iterations, check_every, checkpoint, deadline=math.inf) -> tuple:
-    """:func:`.lbfgs.run_lbfgs`'s work by the two-loop recursion and DCSRCH: (U, V, iterations, evaluations,
-    stopped by the checkpoint)."""
-    shape_U, shape_V, split = U.shape, V.shape, U.size
+def run_two_loop(fun: Callable, x: np.ndarray, memory, max_iterations, check_every, checkpoint, deadline) -> tuple:
+    """:func:`.lbfgs.run_lbfgs`'s work on the flat vector x, fun(x) -> (f, g), by the two-loop recursion and
+    DCSRCH; ``checkpoint(x, iterations)``. Returns (x, iterations, evaluations, stopped by the checkpoint)."""
     evaluations = [0]
-
-    def unpack(x):
-        return x[:split].reshape(shape_U), x[split:].reshape(shape_V)
 
     def evaluate(z):
         evaluations[0] += 1
-        f, gU, gV = value_grad(*unpack(z))
-        return f, np.concatenate([gU.ravel(), gV.ravel()])
+        return fun(z)
 
-    x = np.concatenate([U.ravel(), V.ravel()])
     f, g = evaluate(x)
     pairs: deque = deque(maxlen=memory)
     iterations, stopped = 0, False
@@ -87,7 +81,7 @@ def run_two_loop(value_grad, U, V, memory, max_iterations, check_every, checkpoi
         x, f, g = x + s, f_new, g_new
         iterations += 1
         due = iterations % check_every == 0 or time.perf_counter() > deadline
-        if due and checkpoint(*unpack(x), iterations):
+        if due and checkpoint(x, iterations):
             stopped = True
             break
-    return *unpack(x), iterations, evaluations[0], stopped
+    return x, iterations, evaluations[0], stopped
